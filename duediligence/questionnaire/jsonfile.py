@@ -1,0 +1,163 @@
+"""Reading a JSON document from a user's file, safely.
+
+Question sets and answers documents come from people and from other
+programs, so every way a file can be broken (too big, not UTF-8, a BOM,
+not JSON, too deep, duplicate keys, NaN) ends in one clear ``Problem``
+and never in a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+from duediligence.errors import InvalidDocument, Problem
+
+#: Largest file we read. The biggest realistic set (a few thousand
+#: questions) is about 2 MB; 16 MiB leaves room and bounds memory.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Deepest nesting we accept. The format needs about 12 levels (a condition
+#: inside ``not`` inside ``all`` ...); 64 is generous and keeps every
+#: recursive step far from Python's recursion limit.
+MAX_DEPTH = 64
+
+
+def json_path(parts: object) -> str:
+    """Format a sequence of keys and indices as ``$.a[0].b`` (JSONPath)."""
+    out = "$"
+    for part in parts:  # type: ignore[attr-defined]
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.isidentifier():
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return out
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number; write a finite number")
+
+
+def _pairs_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _shape_problem(value: object, limit: int) -> str | None:
+    """One iterative walk for what ``json.loads`` lets through but we refuse:
+    nesting deeper than ``limit`` and numbers too large for a float."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        elif isinstance(node, float) and not math.isfinite(node):
+            return "a number is too large to represent (e.g. 1e309); write a finite number"
+        else:
+            continue
+        if depth > limit:
+            return f"JSON is nested too deeply; the limit is {limit} levels"
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, float)))
+    return None
+
+
+def parse_json_bytes(data: bytes, source: str, max_bytes: int = MAX_FILE_BYTES) -> object:
+    """Decode and parse ``data``; raise ``InvalidDocument`` with one problem."""
+
+    def fail(message: str) -> InvalidDocument:
+        return InvalidDocument([Problem(source, "$", message)])
+
+    if len(data) > max_bytes:
+        raise fail(
+            f"file is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
+            "(split the set or remove embedded data)"
+        )
+    if not data.strip():
+        raise fail("file is empty; expected a JSON object")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise fail("file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("file is UTF-16; save it as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise fail(
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}, "
+            f"line {line}); save it as UTF-8"
+        ) from None
+    return parse_json_text(text, source)
+
+
+def parse_json_text(text: str, source: str) -> object:
+    def fail(message: str) -> InvalidDocument:
+        return InvalidDocument([Problem(source, "$", message)])
+
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_pairs_without_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except _DuplicateKey as exc:
+        raise fail(f"duplicate key {exc.key!r} in an object; each key may appear once") from None
+    except RecursionError:
+        raise fail(f"JSON is nested too deeply; the limit is {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # NaN / Infinity, huge integers
+        raise fail(f"not valid JSON: {exc}") from None
+    problem = _shape_problem(value, MAX_DEPTH)
+    if problem:
+        raise fail(problem)
+    return value
+
+
+def read_file_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a user's file, refusing folders and huge files before reading them."""
+    source = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InvalidDocument([Problem(source, "$", "is a folder, not a file")])
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InvalidDocument(
+                [Problem(source, "$", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes")]
+            )
+        with p.open("rb") as handle:
+            return handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InvalidDocument([Problem(source, "$", "no such file")]) from None
+    except PermissionError:
+        raise InvalidDocument([Problem(source, "$", "permission denied; check the file's permissions")]) from None
+    except OSError as exc:
+        raise InvalidDocument([Problem(source, "$", f"cannot read the file: {exc.strerror or exc}")]) from None
+
+
+def read_json_file(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> object:
+    """Read and parse a JSON file; every failure is one ``Problem``."""
+    return parse_json_bytes(read_file_bytes(path, max_bytes), str(path), max_bytes)

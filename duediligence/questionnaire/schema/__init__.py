@@ -1,0 +1,1 @@
+"""The published meta-schema of the question set format (package data)."""

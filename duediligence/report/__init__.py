@@ -1,0 +1,1 @@
+"""Report rendering and signing (ReportLab, pyHanko); no Qt."""

@@ -1,0 +1,1 @@
+"""Built-in question sets, shipped inside the package as data."""

@@ -1,0 +1,1 @@
+"""Small example question sets that show every question type."""

@@ -1,0 +1,1 @@
+"""Fonts and icons, shipped inside the package as data."""
