@@ -8,9 +8,12 @@ and never in a traceback or a hang.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from duediligence.errors import InvalidDocument, Problem
@@ -18,10 +21,31 @@ from duediligence.errors import InvalidDocument, Problem
 #: Largest file we read. The biggest realistic set (a few thousand
 #: questions) is about 2 MB; 16 MiB leaves room and bounds memory.
 MAX_FILE_BYTES = 16 * 1024 * 1024
-#: Deepest nesting we accept. The format needs about 12 levels (a condition
+#: Deepest nesting we explain. The format needs about 12 levels (a condition
 #: inside ``not`` inside ``all`` ...); 64 is generous and keeps every
-#: recursive step far from Python's recursion limit.
+#: recursive step far from Python's recursion limit. ``json.loads`` itself
+#: refuses about 1,000 levels.
 MAX_DEPTH = 64
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large document is parsed
+    and modelled.
+
+    Parsing allocates hundreds of thousands of objects and no cycles; each
+    allocation burst triggers full collections that rescan everything
+    allocated so far, which made loading grow faster than the file (a
+    20,000-question set took 15x the time of a 2,000-question one instead
+    of 10x). Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def json_path(parts: object) -> str:
@@ -39,6 +63,13 @@ def json_path(parts: object) -> str:
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number; write a finite number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large to represent; write a finite number")
+    return value
 
 
 def _pairs_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -64,23 +95,20 @@ def _line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _shape_problem(value: object, limit: int) -> str | None:
-    """One iterative walk for what ``json.loads`` lets through but we refuse:
-    nesting deeper than ``limit`` and numbers too large for a float."""
+def nesting_problem(value: object, limit: int = MAX_DEPTH) -> str | None:
+    """An iterative depth check, so that measuring depth cannot itself recurse.
+
+    It is not on the hot path: a document that passes its (non-recursive
+    or depth-checked) schema is shallow by construction, so callers run
+    this only before explaining a schema failure with a recursive validator.
+    """
     stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        elif isinstance(node, float) and not math.isfinite(node):
-            return "a number is too large to represent (e.g. 1e309); write a finite number"
-        else:
-            continue
+        children = node.values() if isinstance(node, dict) else node
         if depth > limit:
             return f"JSON is nested too deeply; the limit is {limit} levels"
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, float)))
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))  # type: ignore[union-attr]
     return None
 
 
@@ -121,6 +149,7 @@ def parse_json_text(text: str, source: str) -> object:
             text,
             object_pairs_hook=_pairs_without_duplicates,
             parse_constant=_reject_constant,
+            parse_float=_finite_float,
         )
     except json.JSONDecodeError as exc:
         raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
@@ -130,9 +159,6 @@ def parse_json_text(text: str, source: str) -> object:
         raise fail(f"JSON is nested too deeply; the limit is {MAX_DEPTH} levels") from None
     except ValueError as exc:  # NaN / Infinity, huge integers
         raise fail(f"not valid JSON: {exc}") from None
-    problem = _shape_problem(value, MAX_DEPTH)
-    if problem:
-        raise fail(problem)
     return value
 
 

@@ -24,7 +24,13 @@ from typing import Any
 
 from duediligence.errors import InvalidDocument, InvalidQuestionnaire, Problem
 from duediligence.questionnaire.conditions import OPERATORS, condition_from_json
-from duediligence.questionnaire.jsonfile import json_path, parse_json_bytes, read_file_bytes
+from duediligence.questionnaire.jsonfile import (
+    gc_paused,
+    json_path,
+    nesting_problem,
+    parse_json_bytes,
+    read_file_bytes,
+)
 from duediligence.questionnaire.model import (
     FORMAT,
     OPERATOR_TYPES,
@@ -46,6 +52,9 @@ from duediligence.questionnaire.model import (
 )
 
 Path = tuple[str | int, ...]
+#: Conditions are evaluated recursively; a bound keeps that far from
+#: Python's recursion limit (real sets nest 3 or 4 levels).
+MAX_CONDITION_DEPTH = 32
 JSON = Any
 
 
@@ -97,11 +106,12 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
 
 
 def load_questionnaire_bytes(data: bytes, source: str = "<memory>") -> Questionnaire:
-    try:
-        document = parse_json_bytes(data, source)
-    except InvalidDocument as exc:
-        raise InvalidQuestionnaire(exc.problems) from None
-    return questionnaire_from_json(document, source, hashlib.sha256(data).hexdigest())
+    with gc_paused():
+        try:
+            document = parse_json_bytes(data, source)
+        except InvalidDocument as exc:
+            raise InvalidQuestionnaire(exc.problems) from None
+        return questionnaire_from_json(document, source, hashlib.sha256(data).hexdigest())
 
 
 def questionnaire_from_json(document: JSON, source: str = "<memory>", sha256: str = "") -> Questionnaire:
@@ -138,6 +148,9 @@ def schema_problems(document: JSON, source: str) -> list[Problem]:
             return []
     except Exception:  # noqa: BLE001 - e.g. an integer too big for Rust; explain instead
         pass
+    too_deep = nesting_problem(document)
+    if too_deep:
+        return [Problem(source, "$", too_deep)]
     found: dict[tuple[str, str], Problem] = {}
     errors = list(_explaining_validator().iter_errors(document))
     bad_type_paths = {
@@ -519,19 +532,24 @@ class _Builder:
         first question it may not look at, so conditions only ever look
         backwards, which also makes cycles impossible."""
         before = len(self.problems)
-        self._check_condition(raw, path, limit, owner, default)
+        self._check_condition(raw, path, limit, owner, default, depth=1)
         if len(self.problems) > before:
             return None
         return condition_from_json(raw, default)
 
-    def _check_condition(self, raw: Mapping[str, JSON], path: Path, limit: int, owner: str, default: str | None) -> None:
+    def _check_condition(
+        self, raw: Mapping[str, JSON], path: Path, limit: int, owner: str, default: str | None, depth: int
+    ) -> None:
+        if depth > MAX_CONDITION_DEPTH:
+            self.problem(path, f"conditions nest more than {MAX_CONDITION_DEPTH} levels deep; simplify this one")
+            return
         for key in ("all", "any"):
             if key in raw:
                 for index, inner in enumerate(raw[key]):
-                    self._check_condition(inner, path + (key, index), limit, owner, default)
+                    self._check_condition(inner, path + (key, index), limit, owner, default, depth + 1)
                 return
         if "not" in raw:
-            self._check_condition(raw["not"], path + ("not",), limit, owner, default)
+            self._check_condition(raw["not"], path + ("not",), limit, owner, default, depth + 1)
             return
         operators = [op for op in OPERATORS if op in raw]
         if len(operators) != 1:

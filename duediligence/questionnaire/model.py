@@ -149,8 +149,12 @@ class YesNoQuestion(Question):
     def allowed_values(self) -> tuple[str, ...]:
         return ("yes", "no", "unknown") if self.allow_unknown else ("yes", "no")
 
+    @cached_property
+    def risk_by_answer(self) -> dict[str, float]:
+        return dict(self.risk)
+
     def risk_of(self, value: str) -> float | None:
-        return dict(self.risk).get(value)
+        return self.risk_by_answer.get(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,8 +173,12 @@ class ChoiceQuestion(Question):
     def option_values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
 
+    @cached_property
+    def options_by_value(self) -> dict[str, Option]:
+        return {o.value: o for o in self.options}
+
     def option(self, value: str) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
+        return self.options_by_value.get(value)
 
 
 @dataclass(frozen=True, kw_only=True)

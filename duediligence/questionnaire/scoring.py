@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from duediligence.questionnaire.conditions import ConditionContext, evaluate, is_unanswered
+from duediligence.questionnaire.jsonfile import gc_paused
 from duediligence.questionnaire.model import (
     ChoiceQuestion,
     DateQuestion,
@@ -51,8 +53,10 @@ class Completeness:
         return 1.0 if self.required == 0 else self.answered / self.required
 
 
-@dataclass(frozen=True)
-class QuestionResult:
+class QuestionResult(NamedTuple):
+    """One per question per scoring run: a tuple, as it is made thousands
+    of times on every answer change."""
+
     visible: bool
     answered: bool
     #: The answer's risk 0-10, or None when the answer carries none.
@@ -153,6 +157,11 @@ def _list_risk(question: ListQuestion, value: object, today: date) -> float | No
 
 def score_answers(questionnaire: Questionnaire, answers: Mapping[str, object], today: date) -> Score:
     """Score ``answers`` (already validated) against ``questionnaire`` as of ``today``."""
+    with gc_paused():  # allocation-heavy and cycle-free, like loading
+        return _score(questionnaire, answers, today)
+
+
+def _score(questionnaire: Questionnaire, answers: Mapping[str, object], today: date) -> Score:
     visible: dict[str, bool] = {}
     types = {q.id: q.type for q in questionnaire.questions}
     context = ConditionContext(answers, visible, types)
