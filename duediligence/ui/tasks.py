@@ -2,8 +2,8 @@
 
 One pattern for every long action (as Anki's operations): the work is a
 plain function of the core, run in ``QThreadPool``; its result or its
-exception comes back through a queued signal, so no widget is ever
-touched from a worker thread.
+exception comes back through a queued signal to a QObject that lives on
+the GUI thread, so no widget is ever touched from a worker thread.
 """
 
 from __future__ import annotations
@@ -13,21 +13,40 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
+class _Delivery(QObject):
+    """Created on the GUI thread; worker emits, Qt queues, GUI thread calls back."""
+
     succeeded = Signal(object)
     failed = Signal(object)
 
+    def __init__(self, on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None]):
+        super().__init__()
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.succeeded.connect(self._success)
+        self.failed.connect(self._failure)
+
+    @Slot(object)
+    def _success(self, value: Any) -> None:
+        _alive.discard(self)
+        self.on_success(value)
+
+    @Slot(object)
+    def _failure(self, exc: BaseException) -> None:
+        _alive.discard(self)
+        self.on_failure(exc)
+
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals):
+    def __init__(self, work: Callable[[], Any], delivery: _Delivery):
         super().__init__()
         self.work = work
-        self.signals = signals
+        self.delivery = delivery
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -35,12 +54,12 @@ class _Job(QRunnable):
             result = self.work()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             log.error("background task failed:\n%s", "".join(traceback.format_exception(exc)))
-            self.signals.failed.emit(exc)
+            self.delivery.failed.emit(exc)
         else:
-            self.signals.succeeded.emit(result)
+            self.delivery.succeeded.emit(result)
 
 
-_alive: set[_Signals] = set()
+_alive: set[_Delivery] = set()
 
 
 def run_in_background(
@@ -49,16 +68,6 @@ def run_in_background(
     on_failure: Callable[[BaseException], None],
 ) -> None:
     """Run ``work()`` in the thread pool; call back on the GUI thread."""
-    signals = _Signals()
-    _alive.add(signals)  # keep the QObject alive until a callback ran
-
-    def done(callback: Callable[[Any], None]) -> Callable[[Any], None]:
-        def deliver(value: Any) -> None:
-            _alive.discard(signals)
-            callback(value)
-
-        return deliver
-
-    signals.succeeded.connect(done(on_success))
-    signals.failed.connect(done(on_failure))
-    QThreadPool.globalInstance().start(_Job(work, signals))
+    delivery = _Delivery(on_success, on_failure)
+    _alive.add(delivery)  # keep it alive until a callback ran
+    QThreadPool.globalInstance().start(_Job(work, delivery))
