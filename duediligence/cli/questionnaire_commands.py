@@ -10,7 +10,7 @@ from datetime import date
 from duediligence.errors import InvalidDocument
 from duediligence.questionnaire.answers import load_answers
 from duediligence.questionnaire.loader import load_questionnaire, meta_schema
-from duediligence.questionnaire.model import Questionnaire
+from duediligence.questionnaire.model import Questionnaire, parse_iso_date
 from duediligence.questionnaire.scoring import Score, score_answers
 
 
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return parse_iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 

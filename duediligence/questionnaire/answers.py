@@ -18,9 +18,11 @@ from functools import lru_cache
 from typing import Any
 
 from duediligence.errors import InvalidAnswers, InvalidDocument, Problem
-from duediligence.questionnaire.jsonfile import json_path, read_json_file
+from duediligence.questionnaire.jsonfile import json_path, nesting_problem, read_json_file
 from duediligence.questionnaire.loader import did_you_mean
+from duediligence.questionnaire.validation import SchemaValidator
 from duediligence.questionnaire.model import (
+    parse_iso_date,
     ANSWERS_FORMAT,
     ChoiceQuestion,
     DateQuestion,
@@ -34,7 +36,7 @@ from duediligence.questionnaire.model import (
 )
 
 SHA256_PATTERN = "^[0-9a-f]{64}$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: Longest text answer accepted; a 1 MB answer is a paste accident, not prose.
 MAX_TEXT_LENGTH = 200_000
 
@@ -187,12 +189,8 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _validators(questionnaire: Questionnaire) -> tuple[Any, Any]:
-    import jsonschema_rs
-    from jsonschema import Draft202012Validator
-
-    schema = answers_schema(questionnaire)
-    return jsonschema_rs.Draft202012Validator(schema), Draft202012Validator(schema)
+def _validator(questionnaire: Questionnaire) -> SchemaValidator:
+    return SchemaValidator(answers_schema(questionnaire))
 
 
 # --- validation -----------------------------------------------------------------
@@ -205,17 +203,21 @@ def _question_label(path: tuple[object, ...]) -> str:
 
 
 def _schema_problems(questionnaire: Questionnaire, document: object, source: str) -> list[Problem]:
-    fast, slow = _validators(questionnaire)
-    try:
-        if fast.is_valid(document):
-            return []
-    except Exception:  # noqa: BLE001 - values Rust cannot hold; the slow path explains
-        pass
+    validator = _validator(questionnaire)
+    if validator.is_valid(document):
+        return []
+    too_deep = nesting_problem(document)
+    if too_deep:
+        return [Problem(source, "$", too_deep)]
     problems: dict[tuple[str, str], Problem] = {}
-    for error in slow.iter_errors(document):
+    for error in validator.explain(document):
         problem = _explain_answer_error(questionnaire, error, source)
         problems.setdefault((problem.path, problem.message), problem)
-    return list(problems.values()) or [Problem(source, "$", "does not match the answers schema")]
+    if not problems:  # the explaining validator saw nothing: use the fast one's words
+        for path, message in validator.fast_errors(document) or [([], "does not match the answers schema")]:
+            problem = Problem(source, json_path(path), _question_label(tuple(path)) + message)
+            problems.setdefault((problem.path, problem.message), problem)
+    return list(problems.values())
 
 
 def _best_leaf(error: Any) -> Any:
@@ -282,7 +284,7 @@ def _value_problems(question: Question, value: object, path: tuple[object, ...],
         return problems
     if isinstance(question, DateQuestion) and isinstance(value, str) and re.match(DATE_PATTERN, value):
         try:
-            day = date.fromisoformat(value)
+            day = parse_iso_date(value)
         except ValueError:
             problems.append(Problem(source, json_path(path), f"{label}{value!r} is not a real date"))
         else:
@@ -310,15 +312,20 @@ def answers_problems(questionnaire: Questionnaire, document: object, source: str
     """Every problem with an answers document for this set (empty when valid)."""
     if not isinstance(document, dict):
         return [Problem(source, "$", "top level must be an object with 'format', 'questionnaire', 'answers'")]
-    problems = _schema_problems(questionnaire, document, source)
     target = document.get("questionnaire")
-    if isinstance(target, dict) and not problems:
-        if target.get("id") != questionnaire.id:
-            problems.append(Problem(source, "$.questionnaire.id", f"answers are for question set {target.get('id')!r}, not {questionnaire.id!r}"))
-        elif target.get("version") != questionnaire.version:
-            problems.append(
-                Problem(source, "$.questionnaire.version", f"answers are for version {target.get('version')}, but the set is version {questionnaire.version}; upgrade the assessment or load that version")
+    if isinstance(target, dict) and isinstance(target.get("id"), str) and target.get("id") != questionnaire.id:
+        # Answers to another set: every other "error" would be noise.
+        return [Problem(source, "$.questionnaire.id", f"answers are for question set {target['id']!r}, not {questionnaire.id!r}")]
+    if isinstance(target, dict) and isinstance(target.get("version"), str) and target.get("version") != questionnaire.version:
+        return [
+            Problem(
+                source,
+                "$.questionnaire.version",
+                f"answers are for version {target['version']}, but the set is version {questionnaire.version}; "
+                "load that version of the set, or import into the store and upgrade the assessment",
             )
+        ]
+    problems = _schema_problems(questionnaire, document, source)
     answers = document.get("answers")
     if isinstance(answers, dict):
         by_id = questionnaire.questions_by_id

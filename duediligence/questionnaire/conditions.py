@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from duediligence.questionnaire.model import (
     AllOf,
@@ -17,6 +16,7 @@ from duediligence.questionnaire.model import (
     Condition,
     Not,
     OPERATOR_TYPES,
+    parse_iso_date,
 )
 
 OPERATORS = tuple(OPERATOR_TYPES)
@@ -95,7 +95,7 @@ def _evaluate_answer_condition(condition: AnswerCondition, context: ConditionCon
 
 def _as_comparable(value: object, question_type: str | None) -> object:
     if question_type == "date" and isinstance(value, str):
-        return date.fromisoformat(value)
+        return parse_iso_date(value)
     if isinstance(value, bool):
         raise TypeError("booleans are not answers")
     return value

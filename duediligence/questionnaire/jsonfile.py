@@ -12,6 +12,7 @@ import gc
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,7 +160,34 @@ def parse_json_text(text: str, source: str) -> object:
         raise fail(f"JSON is nested too deeply; the limit is {MAX_DEPTH} levels") from None
     except ValueError as exc:  # NaN / Infinity, huge integers
         raise fail(f"not valid JSON: {exc}") from None
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise fail(
+            "contains a lone UTF-16 surrogate escape (such as \\ud800), which is not valid Unicode text; "
+            "remove it or write the character itself"
+        )
     return value
+
+
+#: A \uD800-\uDFFF escape. Paired escapes (an emoji written as two) are
+#: joined by the parser; only an unpaired one survives as a surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """Only walked when the text has a surrogate escape at all (rare)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE_CHAR.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def read_file_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> bytes:

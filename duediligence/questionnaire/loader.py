@@ -31,7 +31,9 @@ from duediligence.questionnaire.jsonfile import (
     parse_json_bytes,
     read_file_bytes,
 )
+from duediligence.questionnaire.validation import SchemaValidator, pattern_problem
 from duediligence.questionnaire.model import (
+    parse_iso_date,
     FORMAT,
     OPERATOR_TYPES,
     ChoiceQuestion,
@@ -68,17 +70,8 @@ def meta_schema() -> dict[str, JSON]:
 
 
 @cache
-def _fast_validator() -> Any:
-    import jsonschema_rs
-
-    return jsonschema_rs.Draft202012Validator(meta_schema())
-
-
-@cache
-def _explaining_validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(meta_schema())
+def _meta_validator() -> SchemaValidator:
+    return SchemaValidator(meta_schema())
 
 
 def did_you_mean(word: object, candidates: Sequence[str]) -> str:
@@ -143,16 +136,14 @@ def questionnaire_from_json(document: JSON, source: str = "<memory>", sha256: st
 
 
 def schema_problems(document: JSON, source: str) -> list[Problem]:
-    try:
-        if _fast_validator().is_valid(document):
-            return []
-    except Exception:  # noqa: BLE001 - e.g. an integer too big for Rust; explain instead
-        pass
+    validator = _meta_validator()
+    if validator.is_valid(document):
+        return []
     too_deep = nesting_problem(document)
     if too_deep:
         return [Problem(source, "$", too_deep)]
     found: dict[tuple[str, str], Problem] = {}
-    errors = list(_explaining_validator().iter_errors(document))
+    errors = validator.explain(document)
     bad_type_paths = {
         tuple(e.absolute_path)[:-1]
         for e in errors
@@ -161,8 +152,9 @@ def schema_problems(document: JSON, source: str) -> list[Problem]:
     for error in errors:
         for problem in _explain(error, source, bad_type_paths):
             found.setdefault((problem.path, problem.message), problem)
-    if not found:  # the fast validator disagreed with the slow one
-        found[("$", "")] = Problem(source, "$", "does not match the question set schema")
+    if not found:  # the explaining validator saw nothing: use the fast one's words
+        for path, message in validator.fast_errors(document) or [([], "does not match the question set schema")]:
+            found.setdefault((json_path(path), message), Problem(source, json_path(path), message))
     return sorted(found.values(), key=lambda p: _path_sort_key(p.path))
 
 
@@ -173,8 +165,8 @@ def _path_sort_key(path: str) -> list[object]:
 _PATTERN_HINTS = {
     "^[a-z][a-z0-9-]{1,63}$": "a set id is 2-64 characters: lowercase letters, digits and '-', starting with a letter",
     "^[a-z][a-z0-9_]{0,63}$": "an id is 1-64 characters: lowercase letters, digits and '_', starting with a letter",
-    r"^\d{4}-\d{2}-\d{2}$": "write a date as YYYY-MM-DD",
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$": "write the version as MAJOR.MINOR.PATCH, e.g. 1.0.0",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "write a date as YYYY-MM-DD",
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$": "write the version as MAJOR.MINOR.PATCH, e.g. 1.0.0",
     r"^\.[A-Za-z0-9]+$": "write a file extension with its dot, e.g. '.pdf'",
 }
 
@@ -249,8 +241,9 @@ def _explain(error: Any, source: str, bad_type_paths: set[Path]) -> list[Problem
         return [Problem(source, where, f"needs at least {error.validator_value} item(s)")]
     if kind == "minLength":
         return [Problem(source, where, "must not be empty")]
-    if kind == "minimum":
-        return [Problem(source, where, f"must be at least {error.validator_value}, found {instance!r}")]
+    if kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        return [Problem(source, where, f"must be {word} {error.validator_value}, found {instance!r}")]
     if kind == "minProperties":
         return [Problem(source, where, "a condition needs 'answer' and an operator")]
     return [Problem(source, where, error.message)]
@@ -445,11 +438,8 @@ class _Builder:
 
     def _text(self, raw: Mapping[str, JSON], path: Path, common: dict[str, Any]) -> Question:
         pattern = raw.get("pattern")
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.problem(path + ("pattern",), f"not a valid regular expression: {exc}")
+        if pattern is not None and (problem := pattern_problem(pattern)):
+            self.problem(path + ("pattern",), problem)
         return TextQuestion(
             **common, multiline=raw.get("multiline", False), max_length=raw.get("max_length"), pattern=pattern
         )
@@ -490,7 +480,7 @@ class _Builder:
 
     def _date_value(self, value: str, path: Path) -> date | None:
         try:
-            return date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError:
             self.problem(path, f"{value!r} is not a real date (YYYY-MM-DD)")
             return None

@@ -8,6 +8,7 @@ between threads and cache it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -15,6 +16,17 @@ from typing import Literal, Union
 
 FORMAT = "duediligence/questionnaire@1"
 ANSWERS_FORMAT = "duediligence/answers@1"
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(text: str) -> date:
+    """Parse exactly ``YYYY-MM-DD``; Python 3.11's ``fromisoformat`` also
+    takes ``20260101`` and week dates, which the format does not."""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    return date.fromisoformat(text)
+
 
 QuestionType = Literal[
     "yes_no", "single_choice", "multi_choice", "text", "number", "date", "evidence", "list"

@@ -26,6 +26,7 @@ from duediligence.questionnaire.model import (
     Questionnaire,
     RiskBand,
     Severity,
+    parse_iso_date,
     Tier,
     YesNoQuestion,
 )
@@ -128,7 +129,7 @@ def answer_risk(question: Question, value: object, today: date) -> float | None:
     if isinstance(question, DateQuestion):
         if not question.risk_bands or not isinstance(value, str):
             return None
-        return band_risk(question.risk_bands, (today - date.fromisoformat(value)).days)
+        return band_risk(question.risk_bands, (today - parse_iso_date(value)).days)
     if isinstance(question, EvidenceQuestion):
         if question.risk_if_missing is None:
             return None
@@ -153,6 +154,13 @@ def _list_risk(question: ListQuestion, value: object, today: date) -> float | No
             if risk is not None:
                 risks.append(risk)
     return max(risks) if risks else None
+
+
+def _settled(score: float) -> float:
+    """Round away binary floating-point noise, so that a score that is 75
+    exactly in decimal (7.1 x 3 + 8.7 over 4) is 75.0, not 74.99999999999999,
+    and lands in the tier it arithmetically belongs to."""
+    return round(score, 9)
 
 
 def score_answers(questionnaire: Questionnaire, answers: Mapping[str, object], today: date) -> Score:
@@ -205,7 +213,7 @@ def _score(questionnaire: Questionnaire, answers: Mapping[str, object], today: d
                     if evaluate(rule.when, context):
                         flags.append(RaisedFlag(question.id, rule.severity, rule.message))
             results[question.id] = QuestionResult(is_visible, answered, risk, counted)
-        section_scores[section.id] = 10 * weighted / weights if weights else None
+        section_scores[section.id] = _settled(10 * weighted / weights) if weights else None
 
     scored = [
         (section.weight, section_scores[section.id])
@@ -213,7 +221,7 @@ def _score(questionnaire: Questionnaire, answers: Mapping[str, object], today: d
         if section_scores[section.id] is not None
     ]
     total_weight = sum(weight for weight, _ in scored)
-    overall = sum(weight * s for weight, s in scored if s is not None) / total_weight if total_weight else 0.0
+    overall = _settled(sum(weight * s for weight, s in scored if s is not None) / total_weight) if total_weight else 0.0
     return Score(
         overall=overall,
         tier=questionnaire.tier_for(overall),
