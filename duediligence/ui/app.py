@@ -1,0 +1,102 @@
+"""Starting the desktop app: checks, logging, crash dialog, main window.
+
+Everything that can stop the app from starting (missing system
+libraries, no display, a database from a newer version, a corrupt file)
+ends in a message that says what to do, not a Qt or Python traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from duediligence import __version__
+from duediligence.ui.qt_check import startup_problem
+
+log = logging.getLogger("duediligence")
+LOG_FILE = "duediligence.log"
+
+
+def configure_logging(data_dir: Path) -> Path:
+    path = data_dir / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def install_crash_dialog(log_path: Path) -> None:
+    """An unexpected exception is logged and shown; the app keeps running.
+    Every answer was already committed when it was shown as saved, so
+    nothing entered is lost."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if QApplication.instance() is None:
+            sys.__excepthook__(kind, value, tb)
+            return
+        QMessageBox.critical(
+            None,
+            "Unexpected error",
+            f"Something went wrong: {value!r}\n\nEverything you entered before this was saved. "
+            f"Details are in the log file:\n{log_path}\n\nPlease send it with a description of what you did.",
+        )
+
+    sys.excepthook = hook
+
+
+def create_application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("duediligence")
+    app.setOrganizationName("duediligence")
+    app.setApplicationVersion(__version__)
+    from duediligence.ui.resources import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run(data_dir: str | None = None) -> int:
+    problem = startup_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from duediligence.errors import DueDiligenceError
+    from duediligence.paths import resolve_data_dir
+
+    app = create_application()
+    from PySide6.QtWidgets import QMessageBox
+
+    try:
+        directory = resolve_data_dir(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        log_path = configure_logging(directory)
+    except OSError as exc:
+        QMessageBox.critical(None, "duediligence", f"Cannot use the data folder: {exc}")
+        return 1
+    install_crash_dialog(log_path)
+    log.info("starting duediligence %s with data dir %s", __version__, directory)
+    from duediligence import services
+
+    try:
+        store = services.open_store(directory)
+    except DueDiligenceError as exc:
+        QMessageBox.critical(None, "duediligence cannot open its database", str(exc))
+        return 1
+    from duediligence.ui.main_window import MainWindow
+
+    window = MainWindow(store, directory)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        store.close()
