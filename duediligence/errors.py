@@ -109,3 +109,11 @@ class SigningError(DueDiligenceError):
 
 class UnreadableReport(DueDiligenceError):
     """A file given to ``verify`` that is not a readable PDF."""
+
+
+class OutputFileError(DueDiligenceError):
+    """An output file (report, identity) that cannot be written where asked."""
+
+
+class InvalidTrustAnchor(DueDiligenceError):
+    """A ``--trust`` file that holds no readable certificate."""
