@@ -1,0 +1,1 @@
+from tests.storage.fixtures import draft, filled, source, store  # noqa: F401
