@@ -15,10 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from duediligence import services
-from duediligence.storage.models import STATUSES
-from duediligence.storage.records import AssessmentSummary
-from duediligence.storage.store import Store
+from typing import TYPE_CHECKING
+
+from duediligence.cli.lazy import lazy_module
+from duediligence.storage.statuses import STATUSES
+
+if TYPE_CHECKING:
+    from duediligence.storage.records import AssessmentSummary
+    from duediligence.storage.store import Store
+
+# SQLAlchemy and the store load only when a store command runs, so that
+# `validate`, `score` and `--help` start fast.
+services = lazy_module("duediligence.services")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +61,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("id", metavar="ID", type=int)
     for fmt in EXPORT_FORMATS:
         export.add_argument(f"--{fmt.name}", metavar="OUT", type=Path, help=fmt.help)
+    export.add_argument("--sign", metavar="IDENTITY.p12", help="with --pdf: sign the report with this identity")
+    export.add_argument("--passphrase-file", metavar="FILE", help="the identity's passphrase (default: ask)")
+    export.add_argument("--reason", help="with --sign: reason shown in the signature")
+    export.add_argument("--location", default="", help="with --sign: location shown in the signature")
     export.set_defaults(handler=run_export)
 
     finalize = subparsers.add_parser(
@@ -181,10 +193,10 @@ class ExportFormat:
 
     name: str
     help: str
-    write: Callable[[Store, int, Path], str]
+    write: Callable[[Store, int, Path, argparse.Namespace], str]
 
 
-def export_json(store: Store, assessment_id: int, out: Path) -> str:
+def export_json(store: Store, assessment_id: int, out: Path, args: argparse.Namespace) -> str:
     result = services.write_json_export(store, assessment_id, out)
     for sha256 in result.evidence_missing:
         note(f"evidence file {sha256} is not in this store; the document lists it without its bytes")
@@ -192,16 +204,22 @@ def export_json(store: Store, assessment_id: int, out: Path) -> str:
     return f"wrote {out}{extra}"
 
 
-#: The formats ``export`` can write. The PDF report joins as one more entry,
-#: ``ExportFormat("pdf", "write the PDF report to OUT", export_pdf)``, with
-#:
-#:     def export_pdf(store, assessment_id, out):
-#:         view = services.open_assessment(store, assessment_id)
-#:         build_report_pdf(view.questionnaire, services.answers_document(store, view),
-#:                          view.score, str(out), status=view.summary.status, as_of=view.as_of)
-#:         return f"wrote {out}"
+def export_pdf(store: Store, assessment_id: int, out: Path, args: argparse.Namespace) -> str:
+    from duediligence.cli.report_commands import ask_passphrase
+    from duediligence.services.reports import export_report_pdf
+
+    passphrase = ask_passphrase(args.passphrase_file, f"Passphrase for {args.sign}: ") if args.sign else None
+    export_report_pdf(
+        store, assessment_id, out, identity_path=args.sign, passphrase=passphrase,
+        reason=args.reason, location=args.location,
+    )
+    return f"wrote {out}" + (f", signed with {args.sign}" if args.sign else "")
+
+
+#: The formats ``export`` can write.
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("json", "write the answers document (re-importable) to OUT", export_json),
+    ExportFormat("pdf", "write the PDF report to OUT (signed with --sign)", export_pdf),
 )
 
 
@@ -211,9 +229,12 @@ def run_export(args: argparse.Namespace) -> int:
         options = " or ".join(f"--{fmt.name} OUT" for fmt in EXPORT_FORMATS)
         print(f"duediligence export: say what to write: {options}", file=sys.stderr)
         return 2
+    if args.sign and args.pdf is None:
+        print("duediligence export: --sign applies to --pdf only", file=sys.stderr)
+        return 2
     with open_store(args) as store:
         for fmt, out in chosen:
-            print(fmt.write(store, args.id, out))
+            print(fmt.write(store, args.id, out, args))
     return 0
 
 

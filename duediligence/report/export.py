@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from duediligence.questionnaire.answers import AnswersDocument
 from duediligence.questionnaire.model import Questionnaire
@@ -22,11 +23,10 @@ from duediligence.report.pdf import render_report
 from duediligence.report.signing import SignatureOptions, sign_pdf_bytes
 
 
-def write_report(
+def report_bytes(
     questionnaire: Questionnaire,
     answers_doc: AnswersDocument,
     score: Score,
-    out_path: str | os.PathLike[str],
     *,
     as_of: date,
     status: str | None = None,
@@ -35,8 +35,8 @@ def write_report(
     role: str = "Assessor",
     audit_summary: AuditSummary | None = None,
     evidence_details: Mapping[str, EvidenceDetail] | None = None,
-) -> None:
-    """Write the report to ``out_path``, signed by ``identity`` when given.
+) -> bytes:
+    """The finished report, signed by ``identity`` when given.
 
     ``status`` defaults to "final" for a signed report and "draft" otherwise.
     The signature block names the certificate's holder when signing, else
@@ -60,4 +60,16 @@ def write_report(
     )
     if identity is not None:
         pdf = sign_pdf_bytes(pdf, identity, signature)
-    write_atomically(out_path, pdf)
+    return pdf
+
+
+def write_report(
+    questionnaire: Questionnaire,
+    answers_doc: AnswersDocument,
+    score: Score,
+    out_path: str | os.PathLike[str],
+    **options: Any,
+) -> None:
+    """Write the report to ``out_path`` (see ``report_bytes`` for the
+    options); the file appears only when everything succeeded."""
+    write_atomically(out_path, report_bytes(questionnaire, answers_doc, score, **options))

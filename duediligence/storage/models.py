@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-STATUSES = ("draft", "in_review", "final")
+from duediligence.storage.statuses import STATUSES
 #: ``prev_hash`` of the first event of every chain.
 GENESIS_HASH = "0" * 64
 

@@ -114,13 +114,16 @@ class QuestionSetsView(QTableWidget):
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
 
-    def show_sets(self, records: list) -> None:
+    def show_sets(self, rows: list[tuple[str, str, str, int, str]]) -> None:
         self.setRowCount(0)
-        for record in records:
+        for values in rows:
             row = self.rowCount()
             self.insertRow(row)
-            for column, value in enumerate((record.title, record.questionnaire_id, record.version, str(record.question_count), record.source)):
-                self.setItem(row, column, QTableWidgetItem(value))
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if column == 3:
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                self.setItem(row, column, item)
 
 
 class VendorsView(QTableWidget):
@@ -173,7 +176,6 @@ class MainWindow(QMainWindow):
         self.tabs.setTabsClosable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.dashboard = Dashboard()
         self.dashboard.open_requested.connect(self.open_assessment)
         self.sets_view = QuestionSetsView()
@@ -188,6 +190,7 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_menus()
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.refresh()
         self._restore_geometry()
 
@@ -251,7 +254,13 @@ class MainWindow(QMainWindow):
         summaries = services.list_assessments(self.store)
         self.dashboard.set_rows(summaries)
         self.vendors_view.show_assessments(summaries)
-        self.sets_view.show_sets(services.list_questionnaires(self.store))
+        self.sets_view.show_sets([
+            (r.title, r.questionnaire_id, r.version, self._question_count(r.questionnaire_id, r.version), r.source)
+            for r in services.list_questionnaires(self.store)
+        ])
+
+    def _question_count(self, set_id: str, version: str) -> int:
+        return services.find_set(self.store, set_id, version).questionnaire.question_count
 
     def current_tab(self) -> AssessmentTab | None:
         widget = self.tabs.currentWidget()
@@ -421,7 +430,7 @@ class MainWindow(QMainWindow):
             except DueDiligenceError as exc:
                 lines.append(f"{draft.vendor_name}: not upgraded: {exc}")
                 continue
-            lines.append(f"{draft.vendor_name}: {report.carried} answer(s) carried over, {len(report.dropped)} dropped")
+            lines.append(f"{draft.vendor_name}: {len(report.carried)} answer(s) carried over, {len(report.dropped)} dropped")
             lines.extend(f"    {d.question_id}: {d.reason} (was {d.old_value!r})" for d in report.dropped)
         self.refresh()
         show_text_result(self, "Upgrade report", "Drafts upgraded.", "\n".join(lines), True)
@@ -546,7 +555,12 @@ class MainWindow(QMainWindow):
         from duediligence.report.verify import verify_report
 
         def show(result) -> None:
-            show_text_result(self, "Verification", result.headline(), result.details(), result.ok)
+            headline = (
+                "The report is intact and its signature is valid."
+                if result.ok
+                else "The report does NOT verify: do not rely on it."
+            )
+            show_text_result(self, "Verification", headline, "\n".join(result.lines()), result.ok)
 
         self._run_with_progress("Checking the signature…", lambda: verify_report(path), show)
 

@@ -1,0 +1,146 @@
+"""Reports from the store: export a PDF, and finalise-and-sign.
+
+Finalising and signing is one act for the person doing it, so it is one
+act in the store: the signed PDF is built and written to a temporary
+file first (a wrong passphrase or a full disk stops here and changes
+nothing), then the status change and the signature record commit in one
+transaction, and only then is the file renamed into place. A crash at any
+point leaves the assessment either untouched or final with its signature
+recorded, never half of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from duediligence.errors import WorkflowError
+from duediligence.services.assessments import AssessmentView, change_status, open_assessment
+from duediligence.services.audit import verify_audit
+from duediligence.services.editing import edit
+from duediligence.services.transfer import answers_document
+from duediligence.storage.models import Signature
+from duediligence.storage.records import SignatureRecord
+from duediligence.storage.store import Store
+
+
+@dataclass(frozen=True)
+class SignedReport:
+    path: Path
+    signature: SignatureRecord
+
+
+def report_context(store: Store, view: AssessmentView) -> dict[str, object]:
+    """The store's part of a report: audit summary and evidence details."""
+    from duediligence.report.details import AuditSummary, EvidenceDetail
+    from duediligence.services.assessments import audit_trail
+
+    events = audit_trail(store, view.summary.id)
+    chain = verify_audit(store, view.summary.id)
+    audit = AuditSummary(
+        event_count=len(events),
+        first_change=events[0].at if events else None,
+        last_change=events[-1].at if events else None,
+        chain_status="intact" if chain.ok else "; ".join(str(b) for b in chain.breaks),
+    )
+    evidence = {
+        record.sha256: EvidenceDetail(stored=record.available, added_at=record.attached_at)
+        for record in view.evidence
+    }
+    return {"audit_summary": audit, "evidence_details": evidence}
+
+
+def export_report_pdf(
+    store: Store,
+    assessment_id: int,
+    out_path: str | os.PathLike[str],
+    *,
+    identity_path: str | os.PathLike[str] | None = None,
+    passphrase: str | None = None,
+    reason: str | None = None,
+    location: str = "",
+    as_of: date | None = None,
+) -> Path:
+    """Write the assessment's report (signed when an identity is given);
+    the assessment itself does not change."""
+    from duediligence.report.export import write_report
+    from duediligence.report.identity import load_identity
+    from duediligence.report.signing import SignatureOptions
+
+    identity = load_identity(identity_path, passphrase or "") if identity_path else None
+    view = open_assessment(store, assessment_id, as_of)
+    options = SignatureOptions(reason=reason, location=location) if reason else SignatureOptions(location=location)
+    write_report(
+        view.questionnaire, answers_document(store, view), view.score, out_path,
+        as_of=view.as_of, status=view.summary.status, identity=identity, signature=options,
+        **report_context(store, view),
+    )
+    return Path(out_path)
+
+
+def finalise_and_sign(
+    store: Store,
+    assessment_id: int,
+    out_path: str | os.PathLike[str],
+    *,
+    identity_path: str | os.PathLike[str],
+    passphrase: str,
+    reason: str | None = None,
+    location: str = "",
+    allow_incomplete: bool = False,
+    who: str | None = None,
+) -> SignedReport:
+    """Finalise the assessment and write its signed report, all or nothing."""
+    from duediligence.report.export import report_bytes
+    from duediligence.report.files import write_atomically
+    from duediligence.report.identity import load_identity
+    from duediligence.report.signing import SignatureOptions
+
+    identity = load_identity(identity_path, passphrase)  # a wrong passphrase stops here
+    view = open_assessment(store, assessment_id)
+    if view.summary.status == "final":
+        raise WorkflowError(f"assessment {assessment_id} is already final; export its report instead")
+    missing = view.score.completeness.missing
+    if missing and not allow_incomplete:
+        raise WorkflowError(
+            f"assessment {assessment_id} cannot be finalised: {len(missing)} required question(s) unanswered: "
+            + ", ".join(missing[:10])
+        )
+    options = SignatureOptions(reason=reason, location=location) if reason else SignatureOptions(location=location)
+    pdf = report_bytes(
+        view.questionnaire, answers_document(store, view), view.score,
+        as_of=view.as_of, status="final", identity=identity, signature=options,
+        **report_context(store, view),
+    )
+    target = Path(out_path)
+    staging = Path(tempfile.mkdtemp(prefix=".duediligence-sign-", dir=target.parent)) / target.name
+    try:
+        write_atomically(staging, pdf)  # a full disk stops here, before the store changes
+        report_sha256 = hashlib.sha256(pdf).hexdigest()
+        certificate = identity.certificate
+        with edit(store, assessment_id, who) as change:
+            if change.score().completeness.missing and not allow_incomplete:
+                raise WorkflowError(f"assessment {assessment_id} changed while signing; finalise it again")
+            change_status(change, "final", ("draft", "in_review"))
+            change.columns["finalised_at"] = change.now
+            signature = Signature(
+                assessment_id=assessment_id, signer_subject=certificate.subject,
+                certificate_sha256=certificate.sha256_fingerprint, signed_at=change.now, report_sha256=report_sha256,
+            )
+            change.session.add(signature)
+            change.session.flush()
+            change.record(
+                "signed",
+                new={"signer": certificate.subject, "certificate_sha256": certificate.sha256_fingerprint,
+                     "report_sha256": report_sha256},
+            )
+            record = SignatureRecord(signature.id, certificate.subject, certificate.sha256_fingerprint, change.now, report_sha256)
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+        staging.parent.rmdir()
+    return SignedReport(target, record)
