@@ -65,6 +65,26 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
+#: For the packaged app's smoke test: log "main window shown" once the
+#: window is up, then quit cleanly after this many milliseconds.
+SMOKE_QUIT_ENV = "DUEDILIGENCE_SMOKE_QUIT_AFTER_MS"
+
+
+def schedule_smoke_quit(app) -> None:
+    import os
+
+    delay = os.environ.get(SMOKE_QUIT_ENV)
+    if not delay:
+        return
+    from PySide6.QtCore import QTimer
+
+    def shown() -> None:
+        log.info("main window shown")
+        QTimer.singleShot(int(delay), app.quit)
+
+    QTimer.singleShot(0, shown)
+
+
 def run(data_dir: str | None = None) -> int:
     problem = startup_problem()
     if problem:
@@ -96,6 +116,7 @@ def run(data_dir: str | None = None) -> int:
 
     window = MainWindow(store, directory)
     window.show()
+    schedule_smoke_quit(app)
     try:
         return app.exec()
     finally:
