@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--search", metavar="TEXT", help="vendor, assessor, organisation or question set contains TEXT")
     listing.set_defaults(handler=run_list)
 
-    export = subparsers.add_parser("export", help="write an assessment out")
+    # allow_abbrev=False: "--passphrase SECRET" must be an error, not --passphrase-file SECRET.
+    export = subparsers.add_parser("export", help="write an assessment out", allow_abbrev=False)
     export.add_argument("id", metavar="ID", type=int)
     for fmt in EXPORT_FORMATS:
         export.add_argument(f"--{fmt.name}", metavar="OUT", type=Path, help=fmt.help)

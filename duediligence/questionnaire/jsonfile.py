@@ -153,6 +153,11 @@ def parse_json_text(text: str, source: str) -> object:
             parse_float=_finite_float,
         )
     except json.JSONDecodeError as exc:
+        if text.startswith(("//", "/*"), exc.pos):  # JavaScript-style files (Google's VSAQ, say)
+            raise fail(
+                f"not valid JSON: a comment at line {exc.lineno}, column {exc.colno}; JSON has no comments "
+                "(is this a duediligence question set or answers file?)"
+            ) from None
         raise fail(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except _DuplicateKey as exc:
         raise fail(f"duplicate key {exc.key!r} in an object; each key may appear once") from None

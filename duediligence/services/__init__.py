@@ -24,7 +24,7 @@ from duediligence.services.assessments import (
     upgrade_assessment,
 )
 from duediligence.services.audit import verify_audit
-from duediligence.services.backups import backup_store, restore_store
+from duediligence.services.backups import available_backups, backup_store, newest_backup, restore_store
 from duediligence.services.editing import current_user
 from duediligence.services.evidence import attach_evidence, evidence_file, remove_evidence
 from duediligence.services.library import (
@@ -39,6 +39,7 @@ from duediligence.services.library import (
 )
 from duediligence.services.scores import fill_missing_scores
 from duediligence.services.startup import open_store
+from duediligence.storage.instance import LockHolder, WriterLock, acquire_writer_lock, lock_holder
 from duediligence.services.transfer import (
     ExportResult,
     ImportResult,
@@ -56,14 +57,18 @@ __all__ = [
     "DroppedAnswer",
     "ExportResult",
     "ImportResult",
+    "LockHolder",
     "SetSource",
     "UpgradeReport",
+    "WriterLock",
+    "acquire_writer_lock",
     "add_questionnaire",
     "add_questionnaire_file",
     "answers_document",
     "apply_answers_file",
     "attach_evidence",
     "audit_trail",
+    "available_backups",
     "backup_store",
     "clear_answer",
     "create_assessment",
@@ -77,8 +82,10 @@ __all__ = [
     "import_answers_file",
     "list_assessments",
     "list_questionnaires",
+    "lock_holder",
     "move_to_review",
     "new_revision",
+    "newest_backup",
     "newest_version",
     "open_assessment",
     "open_store",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass
 
 from duediligence.errors import InvalidAnswers, Problem
@@ -48,6 +49,22 @@ def refuse(assessment_id: int, question_id: str, messages: list[str]) -> Invalid
     return InvalidAnswers([Problem(f"assessment {assessment_id}", where, m) for m in messages])
 
 
+def has_lone_surrogate(value: object) -> bool:
+    """Text with a lone UTF-16 surrogate (pasted from a broken source) is not
+    Unicode: it cannot be stored or printed. Refused like the file loader does."""
+    if isinstance(value, str):
+        return SURROGATE.search(value) is not None
+    if isinstance(value, list):
+        return any(has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(item) for item in (*value.keys(), *value.values()))
+    return False
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = "contains a lone UTF-16 surrogate (such as \\ud800), which is not valid Unicode text; remove it"
+
+
 def has_non_finite(value: object) -> bool:
     """NaN and infinity pass some checks but are not JSON: refuse them by name."""
     if isinstance(value, float):
@@ -62,6 +79,8 @@ def has_non_finite(value: object) -> bool:
 def check_answer(change: Edit, question_id: str, value: object) -> None:
     if has_non_finite(value):
         raise refuse(change.assessment_id, question_id, ["numbers must be finite (NaN and infinity are not JSON)"])
+    if has_lone_surrogate(value):
+        raise refuse(change.assessment_id, question_id, [f"the answer {SURROGATE_MESSAGE}"])
     problems = answer_problems(change.questionnaire, question_id, value)
     question = change.questionnaire.questions_by_id.get(question_id)
     if not problems and isinstance(question, EvidenceQuestion) and isinstance(value, list):
@@ -104,6 +123,8 @@ def apply_comment(change: Edit, question_id: str, text: str, old: str | None) ->
         raise refuse(change.assessment_id, question_id, [f"unknown question id {question_id!r}"])
     if len(text) > MAX_TEXT_LENGTH:
         raise refuse(change.assessment_id, question_id, [f"comment is {len(text):,} characters; the limit is {MAX_TEXT_LENGTH:,}"])
+    if has_lone_surrogate(text):
+        raise refuse(change.assessment_id, question_id, [f"the comment {SURROGATE_MESSAGE}"])
     new = text or None
     if new == old:
         return False

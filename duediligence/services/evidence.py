@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import mimetypes
+import re
 from pathlib import Path
 
 from duediligence.errors import EvidenceError, NotFound
@@ -21,6 +22,10 @@ from duediligence.storage.repository import questionnaire_of, write_target
 from duediligence.storage.store import Store
 
 MAX_NAME_LENGTH = 255
+#: Bidirectional embedding, override and isolate controls: in a file name
+#: they only serve to disguise it ("invoice\u202efdp.exe" shows as
+#: "invoiceexe.pdf"), so the kept name shows each as U+FFFD instead.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def evidence_question(store: Store, assessment_id: int, question_id: str) -> EvidenceQuestion:
@@ -40,10 +45,11 @@ def evidence_question(store: Store, assessment_id: int, question_id: str) -> Evi
 def display_name(path: Path) -> str:
     """The name kept for the user (never used on disk), cut to the limit
     with its extension kept."""
-    name = path.name
+    name = BIDI_CONTROLS.sub("\ufffd", path.name)
     if len(name) <= MAX_NAME_LENGTH:
         return name
-    return name[: MAX_NAME_LENGTH - len(path.suffix)] + path.suffix
+    suffix = BIDI_CONTROLS.sub("\ufffd", path.suffix)
+    return name[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
 def attach_evidence(

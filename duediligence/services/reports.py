@@ -7,6 +7,12 @@ nothing), then the status change and the signature record commit in one
 transaction, and only then is the file renamed into place. A crash at any
 point leaves the assessment either untouched or final with its signature
 recorded, never half of it.
+
+The signed PDF is also kept in the store (content-addressed, like
+evidence: ``evidence/<sha256>`` of the report, the hash its signature row
+records) before the commit. So a final assessment always has its signed
+report, even when the process died between the commit and the rename:
+``signed_report_file`` finds it.
 """
 
 from __future__ import annotations
@@ -14,15 +20,17 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
+from io import BytesIO
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from duediligence.errors import WorkflowError
+from duediligence.errors import NotFound, WorkflowError
 from duediligence.services.assessments import AssessmentView, change_status, open_assessment
 from duediligence.services.audit import verify_audit
-from duediligence.services.editing import edit
+from duediligence.services.editing import edit, finish_edit
 from duediligence.services.transfer import answers_document
+from duediligence.storage.files import fsync_dir
 from duediligence.storage.models import Signature
 from duediligence.storage.records import SignatureRecord
 from duediligence.storage.store import Store
@@ -121,12 +129,19 @@ def finalise_and_sign(
     try:
         write_atomically(staging, pdf)  # a full disk stops here, before the store changes
         report_sha256 = hashlib.sha256(pdf).hexdigest()
+        store.blobs.add_stream(BytesIO(pdf), f"the signed report of assessment {assessment_id}", report_sha256)
         certificate = identity.certificate
         with edit(store, assessment_id, who) as change:
             if change.score().completeness.missing and not allow_incomplete:
                 raise WorkflowError(f"assessment {assessment_id} changed while signing; finalise it again")
             change_status(change, "final", ("draft", "in_review"))
             change.columns["finalised_at"] = change.now
+            # The row must be final before the signature row goes in (a
+            # trigger refuses signatures on drafts): write status, time,
+            # score and chain head now, in this same transaction.
+            finish_edit(change)
+            change.target = replace(change.target, status="final", head=change.head)
+            change.columns = {}
             signature = Signature(
                 assessment_id=assessment_id, signer_subject=certificate.subject,
                 certificate_sha256=certificate.sha256_fingerprint, signed_at=change.now, report_sha256=report_sha256,
@@ -140,7 +155,23 @@ def finalise_and_sign(
             )
             record = SignatureRecord(signature.id, certificate.subject, certificate.sha256_fingerprint, change.now, report_sha256)
         os.replace(staging, target)
+        fsync_dir(target.parent)
     finally:
         staging.unlink(missing_ok=True)
         staging.parent.rmdir()
     return SignedReport(target, record)
+
+
+def signed_report_file(store: Store, assessment_id: int) -> Path:
+    """Where the store keeps the signed report of a final assessment (the
+    one its last signature row names), to open it or save it again."""
+    signatures = open_assessment(store, assessment_id).signatures
+    if not signatures:
+        raise NotFound(f"assessment {assessment_id} has no signed report")
+    sha256 = signatures[-1].report_sha256
+    if not store.blobs.has(sha256):
+        raise NotFound(
+            f"the signed report of assessment {assessment_id} (sha256 {sha256}) is not in this store; "
+            "it was signed before reports were kept, or restored without its files"
+        )
+    return store.blobs.path_for(sha256)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import zipfile
 from dataclasses import dataclass
@@ -45,6 +46,52 @@ def keep_newest(folder: Path, count: int) -> list[Path]:
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
+
+
+@dataclass(frozen=True)
+class BackupCopy:
+    """One automatic copy in ``backups/`` (what the app can offer to restore)."""
+
+    path: Path
+    taken_at: datetime
+    #: Why it was taken: ``before-upgrade-from-0001``, ``before-restore``...
+    reason: str
+    size: int
+
+
+_BACKUP_NAME = re.compile(r"^duediligence-(\d{8}T\d{12})Z-(.+)\.sqlite3$")
+
+
+def list_backups(backups: Path) -> list[BackupCopy]:
+    """The automatic copies in the folder ``backups``, newest first; files
+    that are not SQLite databases (or not named by the app) are left out."""
+    found = []
+    try:
+        candidates = list(backups.iterdir())
+    except OSError:
+        return []
+    for path in candidates:
+        match = _BACKUP_NAME.match(path.name)
+        if match is None:
+            continue
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            with open(path, "rb") as handle:
+                if handle.read(16) != b"SQLite format 3\x00":
+                    continue
+            size = path.stat().st_size
+        except OSError:
+            continue
+        taken_at = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=timezone.utc)
+        found.append(BackupCopy(path, taken_at, match.group(2), size))
+    return sorted(found, key=lambda copy: copy.taken_at, reverse=True)
+
+
+def newest_backup(backups: Path) -> BackupCopy | None:
+    """The newest automatic copy in ``backups``, or None."""
+    copies = list_backups(backups)
+    return copies[0] if copies else None
 
 
 def copy_database(source: Path, destination: Path) -> None:

@@ -95,6 +95,7 @@ class Database:
     def __init__(self, path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
         self.path = path
         self.engine = make_engine(path, busy_timeout_ms=busy_timeout_ms)
+        self._identity = file_identity(path)
         self._writes = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(
             self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
@@ -103,17 +104,40 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction, durable once the block has ended."""
+        self.check_file()
         with translated_errors(self.path), self._writes.begin() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A consistent read-only snapshot."""
+        self.check_file()
         with translated_errors(self.path), self._reads.begin() as session:
             yield session
 
+    def check_file(self) -> None:
+        """Refuse to go on when the file was deleted or replaced while open:
+        SQLite would write on into the old, unlinked file (every change
+        lost at close) or into a new empty one. One stat, about a microsecond."""
+        if file_identity(self.path) != self._identity:
+            raise StoreError(
+                f"{self.path} was deleted, moved or replaced while the app had it open; nothing more "
+                "was written to it. Close the app (changes not yet saved are lost), put the file back "
+                "or restore the newest backup from the data dir's backups folder with "
+                "`duediligence restore FILE`, then start again."
+            )
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``, None when there is none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 @contextmanager
@@ -126,6 +150,11 @@ def translated_errors(path: Path) -> Iterator[None]:
         if error is None:
             raise  # a bug, not a condition a user can fix
         raise error from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate ("\ud800") in some text: not storable
+        raise DueDiligenceError(
+            f"a text contains {exc.object[exc.start:exc.end]!a}, a lone UTF-16 surrogate, which is not "
+            "valid Unicode and cannot be stored; remove it and try again. Nothing was changed."
+        ) from None
 
 
 def user_error(exc: BaseException | None, path: Path) -> DueDiligenceError | None:
@@ -151,7 +180,7 @@ def user_error(exc: BaseException | None, path: Path) -> DueDiligenceError | Non
             "writable, or choose another data dir with --data-dir or $DUEDILIGENCE_DATA_DIR; "
             "nothing was changed."
         )
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered or "could not decode" in lowered:
         return damaged_database(path, message)
     if "disk is full" in lowered or "disk i/o" in lowered:
         return StoreError(f"cannot write {path}: {message}. Free some disk space and try again.")

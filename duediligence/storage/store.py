@@ -19,9 +19,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from duediligence.errors import DataDirUnusable
+from duediligence.errors import DatabaseUnusable, DataDirUnusable
 from duediligence.paths import DataPaths
 from duediligence.questionnaire.model import Questionnaire
+from duediligence.storage.backup import newest_backup
 from duediligence.storage.blobs import MAX_EVIDENCE_BYTES, BlobStore
 from duediligence.storage.db import DEFAULT_BUSY_TIMEOUT_MS, Database, damaged_database
 from duediligence.storage.files import remove_stale_temporaries
@@ -80,8 +81,11 @@ class Store:
     ) -> Store:
         paths = DataPaths(Path(data_dir))
         ensure_writable_dir(paths.root)
-        check_database_file(paths.database)
-        migration = upgrade_to_head(paths, busy_timeout_ms=busy_timeout_ms)
+        try:
+            check_database_file(paths.database)
+            migration = upgrade_to_head(paths, busy_timeout_ms=busy_timeout_ms)
+        except DatabaseUnusable as exc:
+            raise with_newest_backup(exc, paths) from None
         # What a killed process may have left half-written (never in use:
         # only files a day old go).
         remove_stale_temporaries(paths.root)
@@ -109,6 +113,20 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def with_newest_backup(error: DatabaseUnusable, paths: DataPaths) -> DatabaseUnusable:
+    """The error, naming the newest automatic backup when there is one
+    (``error.newest_backup``: its ``BackupCopy``, for a window to offer)."""
+    newest = newest_backup(paths.backups)
+    if newest is None:
+        return error
+    better = DatabaseUnusable(
+        f"{error} The newest backup is {newest.path} (taken {newest.taken_at:%Y-%m-%d %H:%M} UTC); "
+        f"`duediligence restore {newest.path} --force` puts it back and keeps a copy of the damaged file."
+    )
+    better.newest_backup = newest  # type: ignore[attr-defined]
+    return better
 
 
 def ensure_writable_dir(root: Path) -> None:
@@ -149,3 +167,30 @@ def check_database_file(path: Path) -> None:
         ) from None
     if header and header != SQLITE_HEADER:
         raise damaged_database(path, "it is not an SQLite file")
+    missing = truncated_by(path)
+    if missing:
+        raise damaged_database(path, f"it is truncated: {missing:,} bytes at its end are missing")
+
+
+def truncated_by(path: Path) -> int:
+    """How many bytes are missing from the end of a database file whose
+    header states its size (0: none, or it cannot be told). SQLite only
+    notices a cut-off end when it reads there, which may be after the app
+    has written more into the damaged file. Checked only without a
+    write-ahead log: with one, pages may wait there for a checkpoint that
+    SQLite completes on open."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return 0
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+        size = os.fstat(handle.fileno()).st_size
+    if len(header) < 100:
+        return 0
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The stated size is valid only when written by the same change as the counter.
+    if header[24:28] != header[92:96] or not pages:
+        return 0
+    return max(0, pages * page_size - size)
