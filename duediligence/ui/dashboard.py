@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -38,6 +39,8 @@ COLUMNS = ("Vendor", "Question set", "Status", "Tier", "Score", "Knock-out", "Co
 STATUS_LABELS = {"draft": "Draft", "in_review": "In review", "final": "Final"}
 #: Tier colours by the tier ids the built-in sets use; others by score.
 TIER_COLOURS = {"low": TIER_PALETTE[0], "medium": TIER_PALETTE[1], "high": TIER_PALETTE[2], "critical": TIER_PALETTE[3]}
+#: The tier filter lists these first (the built-in sets' tiers), then any other label in use.
+STANDARD_TIERS = ("Low", "Medium", "High", "Critical")
 SortRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 
@@ -96,7 +99,7 @@ class AssessmentTableModel(QAbstractTableModel):
             if column == 7:
                 return row.updated_at.timestamp() if sort else row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         if role == Qt.ItemDataRole.BackgroundRole and column == 3 and score:
-            return QBrush(QColor(TIER_COLOURS.get(score.tier, risk_colour(score.overall))))
+            return QBrush(tier_background(score))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 3 and score:
                 return QBrush(QColor("white"))
@@ -107,6 +110,10 @@ class AssessmentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return f"Revision {row.revision}" + (f", superseded by #{row.superseded_by}" if row.superseded_by else "")
         return None
+
+
+def tier_background(score) -> QColor:
+    return QColor(TIER_COLOURS.get(score.tier, risk_colour(score.overall)))
 
 
 class AssessmentFilter(QSortFilterProxyModel):
@@ -120,8 +127,13 @@ class AssessmentFilter(QSortFilterProxyModel):
         self.setSortRole(SortRole)
 
     def set_filters(self, text: str, status: str | None, tier: str | None) -> None:
+        if not hasattr(self, "beginFilterChange"):  # Qt < 6.9
+            self.text, self.status, self.tier = text.casefold().strip(), status, tier
+            self.invalidateRowsFilter()
+            return
+        self.beginFilterChange()
         self.text, self.status, self.tier = text.casefold().strip(), status, tier
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()
@@ -139,6 +151,8 @@ class AssessmentFilter(QSortFilterProxyModel):
 
 class Dashboard(QWidget):
     open_requested = Signal(int)
+    new_requested = Signal()
+    load_set_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -156,11 +170,14 @@ class Dashboard(QWidget):
         self.tier_filter = QComboBox()
         self.tier_filter.setAccessibleName("Filter by tier")
         self.tier_filter.addItem("All tiers", None)
-        for label in ("Low", "Medium", "High", "Critical"):
+        for label in STANDARD_TIERS:
             self.tier_filter.addItem(label, label)
+        self.count = QLabel()
+        self.count.setAccessibleName("Assessments shown")
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.tier_filter)
+        bar.addWidget(self.count)
         layout.addLayout(bar)
 
         self.model = AssessmentTableModel(parent=self)
@@ -174,22 +191,44 @@ class Dashboard(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps a set's version in view
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((2, 90), (3, 90), (4, 70), (5, 120), (6, 110), (7, 140)):
+            self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter
 
-        self.empty = QLabel(
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch()
+        text = QLabel(
             "<h2>No assessments yet</h2>"
-            "<p>Start one with <b>File → New assessment</b> (Ctrl+N): pick the vendor, "
-            "a question set (the built-in <i>Biometric vendor due diligence</i> set is ready), "
-            "and answer the questions. Everything is saved as you go.</p>"
-            "<p>Or import an answers file with <b>File → Import answers…</b>.</p>"
+            "<p>Start one with <b>New assessment</b> (Ctrl+N): pick the vendor, a question set "
+            "(the built-in <i>Biometric vendor due diligence</i> set is ready), and answer the "
+            "questions. Everything is saved as you go.</p>"
+            "<p>You can also load your own question set (Ctrl+O) or import an answers file "
+            "(<b>File → Import answers…</b>).</p>"
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        text.setMaximumWidth(620)
+        empty_layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        self.new_button = QPushButton("New assessment…")
+        self.new_button.clicked.connect(self.new_requested)
+        self.load_button = QPushButton("Load question set…")
+        self.load_button.clicked.connect(self.load_set_requested)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.load_button)
+        buttons.addStretch()
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch()
         self.no_match = QLabel("No assessment matches the search and filters.")
         self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -200,27 +239,39 @@ class Dashboard(QWidget):
         self.search.textChanged.connect(self._filter)
         self.status_filter.currentIndexChanged.connect(self._filter)
         self.tier_filter.currentIndexChanged.connect(self._filter)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the main window's "Find assessments", which calls focus_search().
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     def set_rows(self, rows: Sequence[AssessmentSummary]) -> None:
+        selected = self.selected_id()
         self.model.set_rows(rows)
+        self._add_tier_choices(rows)
         self._update_state()
+        if selected is not None:
+            self.select(selected)
+
+    def _add_tier_choices(self, rows: Sequence[AssessmentSummary]) -> None:
+        """Loaded sets may name their tiers differently: offer every label in use."""
+        known = {self.tier_filter.itemData(i) for i in range(self.tier_filter.count())}
+        for label in sorted({r.score.tier_label for r in rows if r.score} - known, key=str.casefold):
+            self.tier_filter.addItem(label, label)
 
     def _filter(self) -> None:
         self.proxy.set_filters(self.search.text(), self.status_filter.currentData(), self.tier_filter.currentData())
         self._update_state()
 
     def _update_state(self) -> None:
-        if self.model.rowCount() == 0:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if total == 0:
             self.stack.setCurrentWidget(self.empty)
-        elif self.proxy.rowCount() == 0:
+        elif shown == 0:
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.table)
+        self.count.setText("" if total == 0 else f"{shown:,} of {total:,}" if shown != total else f"{total:,} assessments")
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -229,3 +280,16 @@ class Dashboard(QWidget):
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
         return int(index.data(IdRole)) if index.isValid() else None
+
+    def selected_summary(self) -> AssessmentSummary | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
+
+    def select(self, assessment_id: int) -> bool:
+        """Make an assessment the current row (if it is shown)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(IdRole) == assessment_id:
+                self.table.setCurrentIndex(index)
+                return True
+        return False

@@ -11,12 +11,13 @@ of widgets, not forty.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QUndoCommand, QUndoStack
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +38,8 @@ from duediligence.questionnaire.answers import answer_problems
 from duediligence.questionnaire.conditions import is_unanswered
 from duediligence.questionnaire.model import Questionnaire, Section
 from duediligence.questionnaire.scoring import Score, score_answers
-from duediligence.ui.question_widgets import EvidenceEditor, QuestionCard
-from duediligence.ui.style import SEVERITY_COLOURS, risk_colour, tier_colour
+from duediligence.ui.question_widgets import EvidenceEditor, QuestionCard, escape_html
+from duediligence.ui.style import SEVERITY_COLOURS, SEVERITY_LABELS, risk_colour, tier_colour
 
 
 class EditorBackend(Protocol):
@@ -44,26 +47,58 @@ class EditorBackend(Protocol):
 
     def set_answer(self, question_id: str, value: object) -> None: ...
     def set_comment(self, question_id: str, text: str) -> None: ...
-    def attach_evidence(self, question_id: str, paths: list[str]) -> object: ...
-    def remove_evidence(self, question_id: str, sha256: str) -> object: ...
-    def open_evidence(self, sha256: str) -> None: ...
+    def attach_evidence(self, question_id: str, path: str) -> object:
+        """Attach one file; return the question's new answer (the file list)."""
+    def remove_evidence(self, question_id: str, sha256: str) -> object:
+        """Detach one file; return the question's new answer."""
+    def open_evidence(self, sha256: str, name: str) -> None: ...
+
+
+def short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class AnswerCommand(QUndoCommand):
-    """One answer change; redo and undo both write through to the store."""
+    """One answer change; redo and undo both write through to the store.
+
+    Undoing or redoing brings the question into view, so the person sees
+    what changed. A change the store refuses never enters the stack."""
 
     def __init__(self, editor: AssessmentEditor, question_id: str, old: object, new: object):
-        super().__init__(f"Answer to {question_id}")
+        question = editor.questionnaire.questions_by_id[question_id]
+        super().__init__(f"answer to “{short(question.text)}”")
         self.editor = editor
         self.question_id = question_id
         self.old = old
         self.new = new
+        self._pushed = False
 
     def redo(self) -> None:
-        self.editor.store_answer(self.question_id, self.new)
+        stored = self.editor.store_answer(self.question_id, self.new)
+        if not self._pushed:
+            self._pushed = True
+            self.setObsolete(not stored)
+        elif stored:
+            self.editor.reveal_question(self.question_id)
 
     def undo(self) -> None:
-        self.editor.store_answer(self.question_id, self.old)
+        if self.editor.store_answer(self.question_id, self.old):
+            self.editor.reveal_question(self.question_id)
+
+
+class WrappedTextDelegate(QStyledItemDelegate):
+    """Item heights that fit the whole wrapped text. Qt's own estimate can
+    come out a line short for long messages, which then end in "…"."""
+
+    #: Room the style takes around an item's text (focus frame, margins).
+    MARGIN = 12
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt API
+        view = self.parent()
+        width = max(80, view.viewport().width() - self.MARGIN)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bounds = QFontMetrics(option.font).boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, bounds.height() + 6)
 
 
 class ScorePanel(QFrame):
@@ -76,13 +111,18 @@ class ScorePanel(QFrame):
         self.questionnaire = questionnaire
         self.setMinimumWidth(260)
         layout = QVBoxLayout(self)
+        caption = QLabel("Risk score (0 = lowest, 100 = highest)")
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        caption.setStyleSheet("color: palette(placeholder-text);")
         self.overall = QLabel()
         self.overall.setObjectName("overall-score")
+        self.overall.setAccessibleName("Overall risk score")
         self.overall.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.overall.setStyleSheet("font-size: 28px; font-weight: bold;")
         self.tier = QLabel()
         self.tier.setObjectName("tier")
         self.tier.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tier.setAccessibleName("Risk tier")
         self.verdict = QLabel()
         self.verdict.setObjectName("verdict")
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -90,13 +130,27 @@ class ScorePanel(QFrame):
         self.completeness = QLabel()
         self.sections = QLabel()
         self.sections.setTextFormat(Qt.TextFormat.RichText)
+        self.sections.setWordWrap(True)
         self.flags = QListWidget()
         self.flags.setWordWrap(True)
+        self.flags.setSpacing(3)
+        self.flags.setItemDelegate(WrappedTextDelegate(self.flags))
+        self.flags.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.flags.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap the messages when the panel is resized
         self.flags.setAccessibleName("Raised flags")
-        self.flags.itemActivated.connect(lambda item: self.flag_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.flags.setAccessibleDescription("Click a flag or press Enter on it to go to its question")
+        # Enter (activated) and a single click both jump; a double click would
+        # emit both, so it is left to itemClicked.
         self.flags.itemClicked.connect(lambda item: self.flag_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
-        for widget in (self.overall, self.tier, self.verdict, self.completeness, QLabel("<b>Sections</b>"), self.sections, QLabel("<b>Flags</b> (click to jump)"), self.flags):
+        self.flags.itemActivated.connect(self._activated)
+        self.flags_title = QLabel()
+        for widget in (caption, self.overall, self.tier, self.verdict, self.completeness, QLabel("<b>Sections</b>"),
+                       self.sections, self.flags_title, self.flags):
             layout.addWidget(widget)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        if not QApplication.mouseButtons():  # the keyboard, not the second click of a double click
+            self.flag_activated.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def show_score(self, score: Score) -> None:
         self.overall.setText(f"{score.overall:.1f}")
@@ -115,14 +169,17 @@ class ScorePanel(QFrame):
         for section in self.questionnaire.sections:
             value = score.sections[section.id]
             shown = "hidden" if not score.section_visible[section.id] else "not scored" if value is None else f"{value:.1f}"
-            rows.append(f"{section.title}: {shown}")
+            colour = "#888888" if not score.section_visible[section.id] else risk_colour(value)
+            rows.append(f'{escape_html(section.title)}: <span style="color: {colour};">{shown}</span>')
         self.sections.setText("<br>".join(rows))
+        self.flags_title.setText(f"<b>Flags</b> ({len(score.flags)})" + (": click one to go to its question" if score.flags else ""))
         self.flags.clear()
         for flag in score.flags:
-            item = QListWidgetItem(f"[{flag.severity}] {flag.message}")
+            item = QListWidgetItem(f"{SEVERITY_LABELS[flag.severity]}: {flag.message}")
             item.setData(Qt.ItemDataRole.UserRole, flag.question)
             item.setForeground(QBrush(QColor(SEVERITY_COLOURS[flag.severity])))
-            item.setToolTip(f"Question {flag.question}")
+            question = self.questionnaire.questions_by_id.get(flag.question)
+            item.setToolTip(question.text if question else flag.question)
             self.flags.addItem(item)
 
 
@@ -137,12 +194,22 @@ class SectionPage(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
-        title = QLabel(f"<h2>{section.title}</h2>")
+        title = QLabel(f"<h2>{escape_html(section.title)}</h2>")
+        title.setWordWrap(True)
         self.layout_.addWidget(title)
         if section.description:
             description = QLabel(section.description)
+            description.setTextFormat(Qt.TextFormat.PlainText)
             description.setWordWrap(True)
             self.layout_.addWidget(description)
+        self.hidden_note = QLabel(
+            "This section does not apply with the answers given so far (its condition is not met). "
+            "Its questions appear as soon as it does; answers already given here are kept."
+        )
+        self.hidden_note.setWordWrap(True)
+        self.hidden_note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        self.hidden_note.setVisible(False)
+        self.layout_.addWidget(self.hidden_note)
         self.cards: dict[str, QuestionCard] = {}
         for question in section.questions:
             card = QuestionCard(question)
@@ -155,7 +222,9 @@ class SectionPage(QScrollArea):
 class AssessmentEditor(QWidget):
     """Edits one assessment; all writes go through ``backend``."""
 
-    saved = Signal(str)
+    #: After every change the store accepted (answer, comment, evidence).
+    saved = Signal()
+    #: A change the store refused, with its message.
     failed = Signal(str)
     score_changed = Signal(object)
     new_revision_requested = Signal()
@@ -168,6 +237,7 @@ class AssessmentEditor(QWidget):
         backend: EditorBackend,
         *,
         read_only: bool = False,
+        final: bool | None = None,
         today: date | None = None,
         parent: QWidget | None = None,
     ):
@@ -180,25 +250,37 @@ class AssessmentEditor(QWidget):
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
         self.pages: dict[str, SectionPage] = {}
+        self.last_saved: datetime | None = None
+        self.last_failure = ""
         self._section_index = {s.id: i for i, s in enumerate(questionnaire.sections)}
         self._section_of = {q.id: s.id for s in questionnaire.sections for q in s.questions}
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.banner = QFrame()
+        self.banner.setObjectName("read-only-banner")
         banner_layout = QHBoxLayout(self.banner)
-        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400;")
-        banner_layout.addWidget(QLabel("<b>This assessment is final and signed.</b> It cannot be changed; start a new revision to reassess."))
+        self.banner.setStyleSheet("#read-only-banner { background: #fff3cd; border-bottom: 1px solid #e0c36a; } QLabel { color: #5c4400; }")
+        self.banner_text = QLabel(
+            "<b>This assessment is final and signed.</b> It cannot be changed; start a new revision to reassess."
+        )
+        self.banner_text.setWordWrap(True)
+        banner_layout.addWidget(self.banner_text, 1)
         self.new_revision_button = QPushButton("New revision")
+        self.new_revision_button.setAccessibleName("Start a new revision of this assessment")
         self.new_revision_button.clicked.connect(self.new_revision_requested)
         banner_layout.addWidget(self.new_revision_button)
-        self.banner.setVisible(read_only)
+        self.banner.setVisible(read_only if final is None else final)
         outer.addWidget(self.banner)
 
         splitter = QSplitter()
         self.section_list = QListWidget()
         self.section_list.setAccessibleName("Sections")
+        self.section_list.setAccessibleDescription("Answered out of required questions, coloured by the section's risk")
         self.section_list.setMinimumWidth(200)
+        self.section_list.setWordWrap(True)
+        self.section_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.section_list.setSpacing(3)
         for section in questionnaire.sections:
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.id)
@@ -215,14 +297,8 @@ class AssessmentEditor(QWidget):
         splitter.addWidget(self.stack)
         splitter.addWidget(self.score_panel)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 700, 290])
         outer.addWidget(splitter, 1)
-
-        self.status = QLabel()
-        self.status.setObjectName("save-status")
-        outer.addWidget(self.status)
-        self._status_timer = QTimer(self)
-        self._status_timer.setSingleShot(True)
-        self._status_timer.timeout.connect(lambda: self.status.setText(""))
 
         self.section_list.currentRowChanged.connect(self.show_section_at)
         self.score: Score = score_answers(questionnaire, self.answers, self.today)
@@ -262,13 +338,24 @@ class AssessmentEditor(QWidget):
             page = self.page(section.id)
             self.stack.setCurrentWidget(page)
 
-    def jump_to_question(self, question_id: str) -> None:
+    def reveal_question(self, question_id: str) -> QuestionCard:
+        """Show the section of a question and scroll it into view."""
         section_id = self._section_of[question_id]
         self.section_list.setCurrentRow(self._section_index[section_id])
         page = self.page(section_id)
         card = page.cards[question_id]
-        page.ensureWidgetVisible(card)
-        card.editor.setFocus()
+        # A page built just now has no geometry yet: scroll once it is laid out.
+        QTimer.singleShot(0, card, lambda: page.ensureWidgetVisible(card, 0, 40))
+        return card
+
+    def jump_to_question(self, question_id: str) -> None:
+        """Go to a question (from a flag): show it, focus its answer, highlight it."""
+        if question_id not in self._section_of:
+            return
+        card = self.reveal_question(question_id)
+        card.focus_editor()
+        card.setStyleSheet(f"#{card.objectName()} {{ border: 2px solid palette(highlight); }}")
+        QTimer.singleShot(1500, card, lambda: card.setStyleSheet(""))
 
     # -- edits
 
@@ -280,20 +367,20 @@ class AssessmentEditor(QWidget):
         problems = [] if value is None else answer_problems(self.questionnaire, question_id, value)
         if card:
             card.show_problems(problems)
-        if problems:
+        if problems or self.read_only:
             return
         old = self.answers.get(question_id)
         if old == value:
             return
         self.undo_stack.push(AnswerCommand(self, question_id, old, value))
 
-    def store_answer(self, question_id: str, value: object) -> None:
+    def store_answer(self, question_id: str, value: object) -> bool:
         """Write through to the store, then show the result everywhere."""
         try:
             self.backend.set_answer(question_id, value)
         except DueDiligenceError as exc:
             self._report_failure(question_id, str(exc))
-            return
+            return False
         if value is None:
             self.answers.pop(question_id, None)
         else:
@@ -304,6 +391,7 @@ class AssessmentEditor(QWidget):
             card.show_problems([])
         self._mark_saved()
         self.refresh()
+        return True
 
     def edit_comment(self, question_id: str, text: str) -> None:
         try:
@@ -315,12 +403,17 @@ class AssessmentEditor(QWidget):
         self._mark_saved()
 
     def attach(self, question_id: str, paths: list[str]) -> None:
-        try:
-            value = self.backend.attach_evidence(question_id, paths)
-        except DueDiligenceError as exc:
-            self._report_failure(question_id, str(exc))
-            return
-        self._evidence_changed(question_id, value)
+        """Attach each file on its own: one refused file does not stop the others."""
+        problems = []
+        for path in paths:
+            try:
+                value = self.backend.attach_evidence(question_id, path)
+            except DueDiligenceError as exc:
+                problems.append(str(exc))
+                continue
+            self._evidence_changed(question_id, value)
+        if problems:
+            self._report_failure(question_id, "\n".join(problems))
 
     def remove_evidence(self, question_id: str, sha256: str) -> None:
         try:
@@ -342,30 +435,47 @@ class AssessmentEditor(QWidget):
         self._mark_saved()
         self.refresh()
 
-    def _open_evidence(self, sha256: str) -> None:
+    def _open_evidence(self, sha256: str, name: str) -> None:
         try:
-            self.backend.open_evidence(sha256)
-        except DueDiligenceError as exc:
-            self.failed.emit(str(exc))
+            self.backend.open_evidence(sha256, name)
+        except (DueDiligenceError, OSError) as exc:
+            self.failed.emit(f"Cannot open {name}: {exc}")
 
     def _report_failure(self, question_id: str, message: str) -> None:
         card = self.card(question_id)
         if card:
             card.show_problems([message])
             card.set_answer(self.answers.get(question_id))
-        self.status.setText(f"Not saved: {message}")
+        self.last_failure = message
         self.failed.emit(message)
 
     def _mark_saved(self) -> None:
-        self.status.setText("Saved")
-        self._status_timer.start(2000)
-        self.saved.emit("Saved")
+        self.last_saved = datetime.now()
+        self.last_failure = ""
+        self.saved.emit()
+
+    def save_status(self) -> str:
+        """The quiet indicator's text: when the last change was stored."""
+        if self.last_failure:
+            return f"Not saved: {self.last_failure.splitlines()[0]}"
+        if self.read_only:
+            return "Read-only"
+        if self.last_saved is None:
+            return "Every change is saved as you make it"
+        return f"All changes saved ({self.last_saved:%H:%M:%S})"
 
     def flush(self) -> None:
         """Save any text still being typed (before closing or signing)."""
         for page in self.pages.values():
             for card in page.cards.values():
                 card.flush()
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Lock or unlock every answer (a final assessment, or while signing)."""
+        self.read_only = read_only
+        for page in self.pages.values():
+            for card in page.cards.values():
+                card.set_read_only(read_only)
 
     def card(self, question_id: str) -> QuestionCard | None:
         page = self.pages.get(self._section_of.get(question_id, ""))
@@ -385,6 +495,7 @@ class AssessmentEditor(QWidget):
     def _apply_visibility(self, page: SectionPage) -> None:
         for qid, card in page.cards.items():
             card.setVisible(self.score.questions[qid].visible)
+        page.hidden_note.setVisible(not self.score.section_visible[page.section.id])
 
     def _update_section_list(self) -> None:
         for row, section in enumerate(self.questionnaire.sections):
@@ -393,8 +504,17 @@ class AssessmentEditor(QWidget):
             required = [q for q in section.questions if q.required and self.score.questions[q.id].visible]
             answered = sum(1 for q in required if self.score.questions[q.id].answered)
             value = self.score.sections[section.id]
-            progress = f"{answered}/{len(required)}" if required else "-"
-            suffix = " (hidden)" if not visible else f"  {progress}"
-            item.setText(f"{section.title}{suffix}")
+            if not visible:
+                detail = "not shown: its condition is not met"
+            else:
+                progress = f"{answered}/{len(required)} required" if required else "nothing required"
+                detail = f"{progress} · risk {value:.0f}" if value is not None else f"{progress} · not scored yet"
+            item.setText(f"{section.title}\n{detail}")
             item.setForeground(QBrush(QColor("#888888" if not visible else risk_colour(value))))
-            item.setToolTip("Not shown: its condition is not met" if not visible else f"Risk {value:.1f}" if value is not None else "Not scored yet")
+            tip = (
+                "Not shown: its condition is not met"
+                if not visible
+                else f"{answered} of {len(required)} required answered; risk {value:.1f}" if value is not None
+                else f"{answered} of {len(required)} required answered; not scored yet"
+            )
+            item.setToolTip(tip)

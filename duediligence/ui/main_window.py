@@ -9,18 +9,21 @@ export, verification) run off the GUI thread through ``ui.tasks``.
 from __future__ import annotations
 
 import logging
-from datetime import date
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -32,6 +35,7 @@ from duediligence import services
 from duediligence.errors import DueDiligenceError, InvalidDocument
 from duediligence.preferences import Preferences
 from duediligence.questionnaire.answers import Assessor, Vendor
+from duediligence.storage.records import AssessmentSummary
 from duediligence.storage.store import Store
 from duediligence.ui.dashboard import Dashboard
 from duediligence.ui.dialogs import (
@@ -40,14 +44,41 @@ from duediligence.ui.dialogs import (
     SetChoice,
     SettingsDialog,
     SignDialog,
+    VerificationDialog,
+    choose_open_file,
+    choose_save_file,
     show_about,
     show_text_result,
 )
 from duediligence.ui.editor import AssessmentEditor
 from duediligence.ui.resources import app_icon
 from duediligence.ui.tasks import run_in_background
+from duediligence.ui.vendors import VendorsView
 
 log = logging.getLogger(__name__)
+
+
+def open_in_system_viewer(path: str | Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def safe_file_name(text: str, fallback: str = "assessment") -> str:
+    """A file name from a vendor name: no path separators or characters
+    some systems refuse, not empty, not absurdly long."""
+    cleaned = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", text).strip(" .-")
+    return cleaned[:80] or fallback
+
+
+def default_folder() -> Path:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def with_fallback(action: QAction, keys: str) -> None:
+    """Make sure ``keys`` is among the action's shortcuts (after the platform's standard ones)."""
+    shortcuts = list(action.shortcuts())
+    if QKeySequence(keys) not in shortcuts:
+        action.setShortcuts([*shortcuts, QKeySequence(keys)])
 
 
 class ServicesBackend:
@@ -66,18 +97,21 @@ class ServicesBackend:
     def set_comment(self, question_id: str, text: str) -> None:
         services.set_comment(self.store, self.assessment_id, question_id, text)
 
-    def attach_evidence(self, question_id: str, paths: list[str]) -> object:
-        change = None
-        for path in paths:
-            change = services.attach_evidence(self.store, self.assessment_id, question_id, path)
-        return change.new if change else None
+    def attach_evidence(self, question_id: str, path: str) -> object:
+        return services.attach_evidence(self.store, self.assessment_id, question_id, path).new
 
     def remove_evidence(self, question_id: str, sha256: str) -> object:
         return services.remove_evidence(self.store, self.assessment_id, question_id, sha256).new
 
-    def open_evidence(self, sha256: str) -> None:
-        path = services.evidence_file(self.store, sha256)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    def open_evidence(self, sha256: str, name: str) -> None:
+        """Open a copy under its own name: the store keeps files by their
+        hash, without an extension, so a viewer could not tell what they are."""
+        stored = services.evidence_file(self.store, sha256)
+        folder = Path(tempfile.mkdtemp(prefix="duediligence-evidence-"))
+        copy = folder / safe_file_name(name, fallback=sha256[:12])
+        shutil.copyfile(stored, copy)
+        copy.chmod(0o400)
+        open_in_system_viewer(copy)
 
 
 class AssessmentTab(QWidget):
@@ -89,77 +123,61 @@ class AssessmentTab(QWidget):
         self.assessment_id = assessment_id
         view = services.open_assessment(store, assessment_id)
         self.summary = view.summary
-        read_only = view.summary.status == "final" or view.summary.superseded_by is not None
         self.editor = AssessmentEditor(
-            view.questionnaire, view.answers, view.comments, ServicesBackend(store, assessment_id), read_only=read_only
+            view.questionnaire, view.answers, view.comments, ServicesBackend(store, assessment_id),
+            read_only=not view.summary.editable, today=view.as_of,
         )
+        if view.summary.superseded_by is not None:
+            self.editor.banner_text.setText(
+                f"<b>This assessment was replaced by a newer revision (#{view.summary.superseded_by}).</b> "
+                "It is kept as it was; change the newer one instead."
+            )
+            self.editor.new_revision_button.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.editor)
 
     @property
     def title(self) -> str:
-        marker = " (final)" if self.summary.status == "final" else ""
+        marker = " (final)" if self.summary.status == "final" else " (in review)" if self.summary.status == "in_review" else ""
         return f"{self.summary.vendor_name}{marker}"
 
 
-class QuestionSetsView(QTableWidget):
+class QuestionSetsView(QWidget):
     """The library: every set the app knows, built-in or loaded."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, 5, parent)
-        self.setAccessibleName("Question sets")
-        self.setHorizontalHeaderLabels(["Title", "Id", "Version", "Questions", "Source"])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        intro = QLabel("Question sets available for new assessments. A loaded set is checked before it is added.")
+        intro.setWordWrap(True)
+        self.load_button = QPushButton("Load question set…")
+        self.load_button.setToolTip("Ctrl+O")
+        bar.addWidget(intro, 1)
+        bar.addWidget(self.load_button)
+        layout.addLayout(bar)
+        self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName("Question sets")
+        self.table.setHorizontalHeaderLabels(["Title", "Id", "Version", "Questions", "Source"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
 
     def show_sets(self, rows: list[tuple[str, str, str, int, str]]) -> None:
-        self.setRowCount(0)
+        self.table.setRowCount(0)
         for values in rows:
-            row = self.rowCount()
-            self.insertRow(row)
+            row = self.table.rowCount()
+            self.table.insertRow(row)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 if column == 3:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-                self.setItem(row, column, item)
-
-
-class VendorsView(QTableWidget):
-    """Each vendor's assessments and revisions over time, to compare a
-    reassessment with the last one."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, 6, parent)
-        self.setAccessibleName("Vendors")
-        self.setHorizontalHeaderLabels(["Vendor", "Revision", "Status", "Tier", "Score", "Updated"])
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
-        self.setSortingEnabled(False)
-
-    def show_assessments(self, summaries: list) -> None:
-        self.setRowCount(0)
-        ordered = sorted(summaries, key=lambda s: (s.vendor_name.casefold(), s.created_at))
-        previous_vendor = None
-        for summary in ordered:
-            row = self.rowCount()
-            self.insertRow(row)
-            score = summary.score
-            values = (
-                summary.vendor_name if summary.vendor_name != previous_vendor else "",
-                f"{summary.revision} (#{summary.id})",
-                summary.status.replace("_", " "),
-                score.tier_label if score else "",
-                f"{score.overall:.1f}" if score else "",
-                summary.updated_at.astimezone().strftime("%Y-%m-%d"),
-            )
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, summary.id)
-                self.setItem(row, column, item)
-            previous_vendor = summary.vendor_name
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
 
 class MainWindow(QMainWindow):
@@ -171,6 +189,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("duediligence")
         self.setWindowIcon(app_icon())
         self.undo_group = QUndoGroup(self)
+        self._stale = False  # an edit since the dashboard was last loaded
+        self._set_info: dict[tuple[str, str, str], tuple[int, bool]] = {}
 
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -178,16 +198,20 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.dashboard = Dashboard()
         self.dashboard.open_requested.connect(self.open_assessment)
+        self.dashboard.new_requested.connect(self.new_assessment)
+        self.dashboard.load_set_requested.connect(self.load_question_set)
+        self.dashboard.table.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.sets_view = QuestionSetsView()
+        self.sets_view.load_button.clicked.connect(lambda: self.load_question_set())
         self.vendors_view = VendorsView()
-        self.vendors_view.cellDoubleClicked.connect(
-            lambda row, _: self.open_assessment(int(self.vendors_view.item(row, 0).data(Qt.ItemDataRole.UserRole)))
-        )
+        self.vendors_view.open_requested.connect(self.open_assessment)
         for widget, title in ((self.dashboard, "Dashboard"), (self.sets_view, "Question sets"), (self.vendors_view, "Vendors")):
             index = self.tabs.addTab(widget, title)
             self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
         self.saved_label = QLabel()
+        self.saved_label.setObjectName("save-status")
+        self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_menus()
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -202,38 +226,50 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda checked=False: slot())
         return action
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.new_action = self._action("&New assessment…", self.new_assessment, QKeySequence.StandardKey.New)
-        self.load_set_action = self._action("&Load question set…", self.load_question_set, QKeySequence.StandardKey.Open)
-        self.import_action = self._action("&Import answers…", self.import_answers)
-        self.export_json_action = self._action("Export answers (&JSON)…", self.export_json)
-        self.export_pdf_action = self._action("Export &PDF (unsigned)…", self.export_pdf)
-        self.print_action = self._action("&Print…", self.print_report, QKeySequence.StandardKey.Print)
-        self.verify_action = self._action("&Verify a report…", self.verify_report)
+        self.new_action = self._action("&New assessment…", self.new_assessment, QKeySequence.StandardKey.New,
+                                       "Start a draft assessment of a vendor")
+        self.load_set_action = self._action("&Load question set…", self.load_question_set, QKeySequence.StandardKey.Open,
+                                            "Check a question set file and add it to the library")
+        self.import_action = self._action("&Import answers…", self.import_answers, tip="Create an assessment from an answers file")
+        self.export_json_action = self._action("Export answers (&JSON)…", self.export_json,
+                                               tip="Save the answers as a duediligence/answers@1 file")
+        self.export_pdf_action = self._action("Export &PDF (unsigned)…", self.export_pdf, "Ctrl+E",
+                                              "Save the report as an unsigned PDF")
+        self.print_action = self._action("&Print…", self.print_report, QKeySequence.StandardKey.Print,
+                                         "Open the report in the system PDF viewer to print it")
+        self.verify_action = self._action("&Verify a report…", self.verify_report, "Ctrl+Shift+V",
+                                          "Check the signature of a signed PDF report")
         self.settings_action = self._action("&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Some platforms (Windows, a bare X session) have no standard key for these.
+        with_fallback(self.settings_action, "Ctrl+,")
+        with_fallback(quit_action, "Ctrl+Q")
         for action in (self.new_action, self.load_set_action, self.import_action, None, self.export_json_action,
                        self.export_pdf_action, self.print_action, None, self.verify_action, None, self.settings_action, None, quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        edit_menu.addAction(undo)
-        edit_menu.addAction(redo)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        edit_menu.addAction(self._action("&Find assessments", self.find, QKeySequence.StandardKey.Find))
+        self.find_action = self._action("&Find assessments", self.find, QKeySequence.StandardKey.Find)
+        edit_menu.addAction(self.find_action)
 
         assessment_menu = self.menuBar().addMenu("&Assessment")
-        self.review_action = self._action("Move to &review", self.move_to_review)
-        self.finalise_action = self._action("&Finalise and sign…", self.finalise_and_sign, "Ctrl+Shift+F")
-        self.revision_action = self._action("New &revision", self.new_revision)
+        self.review_action = self._action("Move to &review", self.move_to_review, tip="Mark the draft as ready for review")
+        self.finalise_action = self._action("&Finalise and sign…", self.finalise_and_sign, "Ctrl+Shift+F",
+                                            "Make the assessment final and save a signed PDF report")
+        self.revision_action = self._action("New &revision", self.new_revision, tip="Copy a final assessment into a new draft")
         for action in (self.review_action, self.finalise_action, self.revision_action):
             assessment_menu.addAction(action)
 
@@ -241,7 +277,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action("&Dashboard", lambda: self.tabs.setCurrentWidget(self.dashboard), "Ctrl+1"))
         view_menu.addAction(self._action("&Question sets", lambda: self.tabs.setCurrentWidget(self.sets_view), "Ctrl+2"))
         view_menu.addAction(self._action("&Vendors", lambda: self.tabs.setCurrentWidget(self.vendors_view), "Ctrl+3"))
-        view_menu.addAction(self._action("&Close tab", lambda: self.close_tab(self.tabs.currentIndex()), QKeySequence.StandardKey.Close))
+        self.close_tab_action = self._action("&Close tab", lambda: self.close_tab(self.tabs.currentIndex()), QKeySequence.StandardKey.Close)
+        with_fallback(self.close_tab_action, "Ctrl+W")
+        view_menu.addAction(self.close_tab_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About duediligence", lambda: show_about(self)))
@@ -255,36 +293,61 @@ class MainWindow(QMainWindow):
         self.dashboard.set_rows(summaries)
         self.vendors_view.show_assessments(summaries)
         self.sets_view.show_sets([
-            (r.title, r.questionnaire_id, r.version, self._question_count(r.questionnaire_id, r.version), r.source)
+            (r.title, r.questionnaire_id, r.version, *self._set_info_of(r.questionnaire_id, r.version, r.sha256))
             for r in services.list_questionnaires(self.store)
         ])
+        self._stale = False
+        self._update_actions()
 
-    def _question_count(self, set_id: str, version: str) -> int:
-        return services.find_set(self.store, set_id, version).questionnaire.question_count
+    def _set_info_of(self, set_id: str, version: str, sha256: str) -> tuple[int, str]:
+        """Question count and source of a set (cached: a stored version never changes)."""
+        key = (set_id, version, sha256)
+        if key not in self._set_info:
+            from duediligence.services.library import builtin_sets
+
+            builtin = {s.questionnaire.sha256 for s in builtin_sets()}
+            count = services.find_set(self.store, set_id, version).questionnaire.question_count
+            self._set_info[key] = (count, sha256 in builtin)
+        count, builtin = self._set_info[key]
+        return count, "built-in" if builtin else "loaded"
 
     def current_tab(self) -> AssessmentTab | None:
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, AssessmentTab) else None
 
-    def selected_assessment_id(self) -> int | None:
+    def current_summary(self) -> AssessmentSummary | None:
+        """The assessment the menu acts on: the open tab's, or the one selected on the dashboard."""
         tab = self.current_tab()
         if tab:
-            return tab.assessment_id
-        return self.dashboard.selected_id() if self.tabs.currentWidget() is self.dashboard else None
+            return tab.summary
+        return self.dashboard.selected_summary() if self.tabs.currentWidget() is self.dashboard else None
+
+    def selected_assessment_id(self) -> int | None:
+        summary = self.current_summary()
+        return summary.id if summary else None
 
     def _tab_changed(self, _: int) -> None:
         tab = self.current_tab()
         self.undo_group.setActiveStack(tab.editor.undo_stack if tab else None)
+        if self._stale and self.tabs.currentWidget() in (self.dashboard, self.vendors_view):
+            self.refresh()
         self._update_actions()
+        self._show_save_status()
 
     def _update_actions(self) -> None:
         tab = self.current_tab()
+        summary = self.current_summary()
         editable = bool(tab and not tab.editor.read_only)
         self.review_action.setEnabled(editable and tab.summary.status == "draft")  # type: ignore[union-attr]
         self.finalise_action.setEnabled(editable)
-        self.revision_action.setEnabled(bool(tab and tab.summary.status == "final" and tab.summary.superseded_by is None))
+        self.revision_action.setEnabled(bool(summary and summary.status == "final" and summary.superseded_by is None))
         for action in (self.export_json_action, self.export_pdf_action, self.print_action):
-            action.setEnabled(tab is not None)
+            action.setEnabled(summary is not None)
+        self.close_tab_action.setEnabled(tab is not None)
+
+    def _show_save_status(self) -> None:
+        tab = self.current_tab()
+        self.saved_label.setText(tab.editor.save_status() if tab else "")
 
     def show_error(self, message: str, title: str = "duediligence") -> None:
         QMessageBox.warning(self, title, message)
@@ -303,29 +366,41 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         tab.editor.saved.connect(self._saved)
-        tab.editor.failed.connect(lambda message: self.statusBar().showMessage(f"Not saved: {message}", 8000))
+        tab.editor.failed.connect(self._failed)
         tab.editor.new_revision_requested.connect(self.new_revision)
         self.undo_group.addStack(tab.editor.undo_stack)
         index = self.tabs.addTab(tab, tab.title)
+        self.tabs.setTabToolTip(index, f"{tab.summary.vendor_name}: {tab.summary.questionnaire_title} "
+                                       f"{tab.summary.questionnaire_version}, revision {tab.summary.revision}")
         self.tabs.setCurrentIndex(index)
+        tab.editor.section_list.setFocus()
+
+    def _remove_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, AssessmentTab):
+            self.undo_group.removeStack(widget.editor.undo_stack)
+            self.tabs.removeTab(index)
+            widget.deleteLater()
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
         if isinstance(widget, AssessmentTab):
             widget.editor.flush()
-            self.undo_group.removeStack(widget.editor.undo_stack)
-            self.tabs.removeTab(index)
-            widget.deleteLater()
+            self._remove_tab(index)
             self.refresh()
 
-    def _saved(self, text: str) -> None:
-        self.saved_label.setText(f"{text} {date.today():%Y-%m-%d} ✓")
-        self.dashboard_dirty = True
+    def _saved(self) -> None:
+        self._stale = True
+        self._show_save_status()
+
+    def _failed(self, message: str) -> None:
+        self._show_save_status()
+        self.statusBar().showMessage(f"Not saved: {message}", 8000)
 
     def new_assessment(self) -> None:
         sets = services.list_questionnaires(self.store)
         choices = [SetChoice(f"{r.questionnaire_id}@{r.version}", f"{r.title} ({r.version})") for r in sets]
-        vendors = sorted({(s.vendor_name, "", "") for s in services.list_assessments(self.store)})
+        vendors = sorted({s.vendor_name for s in services.list_assessments(self.store)}, key=str.casefold)
         dialog = NewAssessmentDialog(vendors, choices, self.preferences.assessor, self.preferences.organisation, self)
         if dialog.exec() != NewAssessmentDialog.DialogCode.Accepted:
             return
@@ -364,18 +439,20 @@ class MainWindow(QMainWindow):
         except DueDiligenceError as exc:
             self.show_error(str(exc))
             return
+        self._close_assessment(assessment_id)
         self.refresh()
-        self._reopen(assessment_id)
         self.open_assessment(new_id)
 
-    def _reopen(self, assessment_id: int) -> None:
+    def _close_assessment(self, assessment_id: int) -> None:
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
             if isinstance(widget, AssessmentTab) and widget.assessment_id == assessment_id:
-                self.undo_group.removeStack(widget.editor.undo_stack)
-                self.tabs.removeTab(index)
-                widget.deleteLater()
-                break
+                self._remove_tab(index)
+                return
+
+    def _reopen(self, assessment_id: int) -> None:
+        """Show an assessment again after its status changed (a fresh editor)."""
+        self._close_assessment(assessment_id)
         self.refresh()
         self.open_assessment(assessment_id)
 
@@ -387,7 +464,7 @@ class MainWindow(QMainWindow):
 
     def load_question_set(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Load question set", "", "Question sets (*.json);;All files (*)")
+            path = choose_open_file(self, "Load question set", "Question sets (*.json);;All files (*)")
         if not path:
             return
         try:
@@ -396,7 +473,8 @@ class MainWindow(QMainWindow):
             ProblemsDialog(
                 "Question set not loaded",
                 f"<b>{Path(path).name}</b> is not a valid question set; nothing was added. "
-                f"Fix these {len(exc.problems)} problem(s) and load it again:",
+                f"Fix {'this problem' if len(exc.problems) == 1 else f'these {len(exc.problems)} problems'} "
+                "and load it again:",
                 exc.problems, self,
             ).exec()
             return
@@ -405,20 +483,26 @@ class MainWindow(QMainWindow):
             return
         self.refresh()
         self.tabs.setCurrentWidget(self.sets_view)
-        self.statusBar().showMessage(f"Loaded {added.record.title} {added.record.version}", 8000)
-        self._offer_upgrades(added.record.questionnaire_id, added.record.version)
+        record = added.record
+        already = "" if added.added else " (it was already in the library)"
+        self.statusBar().showMessage(f"Loaded {record.title} {record.version}{already}", 8000)
+        self._offer_upgrades(record.questionnaire_id, record.version)
 
     def _offer_upgrades(self, set_id: str, version: str) -> None:
+        from duediligence.services.library import semver_key
+
         drafts = [
             s for s in services.list_assessments(self.store, status="draft")
-            if s.questionnaire_id == set_id and s.questionnaire_version != version and s.superseded_by is None
+            if s.questionnaire_id == set_id and semver_key(s.questionnaire_version) < semver_key(version)
+            and s.superseded_by is None
         ]
         if not drafts:
             return
         answer = QMessageBox.question(
             self, "Upgrade drafts?",
             f"{len(drafts)} draft assessment(s) use an older version of this set. Move them to version {version}? "
-            "Answers carry over where they still fit; the others are listed.",
+            "Each becomes a new revision; answers carry over where they still fit, the others are listed. "
+            "The old revisions are kept as they are.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -430,6 +514,7 @@ class MainWindow(QMainWindow):
             except DueDiligenceError as exc:
                 lines.append(f"{draft.vendor_name}: not upgraded: {exc}")
                 continue
+            self._close_assessment(draft.id)
             lines.append(f"{draft.vendor_name}: {len(report.carried)} answer(s) carried over, {len(report.dropped)} dropped")
             lines.extend(f"    {d.question_id}: {d.reason} (was {d.old_value!r})" for d in report.dropped)
         self.refresh()
@@ -438,7 +523,7 @@ class MainWindow(QMainWindow):
     # -- import / export
 
     def import_answers(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import answers", "", "Answers (*.json);;All files (*)")
+        path = choose_open_file(self, "Import answers", "Answers (*.json);;All files (*)")
         if not path:
             return
         try:
@@ -452,71 +537,89 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.open_assessment(result.assessment_id)
 
-    def export_json(self) -> None:
+    def _flushed_summary(self) -> AssessmentSummary | None:
+        """The current assessment, with any typing in progress saved first."""
         tab = self.current_tab()
-        if not tab:
+        if tab:
+            tab.editor.flush()
+        return self.current_summary()
+
+    def export_json(self) -> None:
+        summary = self._flushed_summary()
+        if not summary:
             return
-        tab.editor.flush()
-        path, _ = QFileDialog.getSaveFileName(self, "Export answers", f"{tab.summary.vendor_name}-answers.json", "JSON (*.json)")
+        suggested = default_folder() / f"{safe_file_name(summary.vendor_name)}-answers.json"
+        path = choose_save_file(self, "Export answers", str(suggested), "JSON (*.json)")
         if not path:
             return
         try:
-            services.write_json_export(self.store, tab.assessment_id, path)
+            services.write_json_export(self.store, summary.id, path)
         except DueDiligenceError as exc:
             self.show_error(str(exc))
             return
         self.statusBar().showMessage(f"Exported answers to {path}", 8000)
 
-    def _run_with_progress(self, label: str, work, on_success) -> None:
+    def _run_with_progress(self, label: str, work, on_success, on_failure=None) -> None:
+        """Run ``work`` off the GUI thread behind a busy dialog; errors become a message."""
         progress = QProgressDialog(label, None, 0, 0, self)
         progress.setWindowTitle("duediligence")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         progress.setCancelButton(None)
 
-        def succeeded(result: object) -> None:
+        def finish() -> None:
             progress.close()
+            progress.deleteLater()
+
+        def succeeded(result: object) -> None:
+            finish()
             on_success(result)
 
         def failed(exc: BaseException) -> None:
-            progress.close()
-            message = str(exc) if isinstance(exc, DueDiligenceError) else f"Unexpected error: {exc!r}. Details are in the log file."
+            finish()
+            if on_failure:
+                on_failure(exc)
+            message = str(exc) if isinstance(exc, DueDiligenceError) else (
+                f"Unexpected error: {exc!r}. Nothing was changed. Details are in the log file "
+                f"({self.data_dir / 'duediligence.log'})."
+            )
             self.show_error(message)
 
         run_in_background(work, succeeded, failed)
 
     def export_pdf(self) -> None:
-        tab = self.current_tab()
-        if not tab:
+        summary = self._flushed_summary()
+        if not summary:
             return
-        tab.editor.flush()
-        path, _ = QFileDialog.getSaveFileName(self, "Export PDF report", f"{tab.summary.vendor_name}-report.pdf", "PDF (*.pdf)")
+        suggested = default_folder() / f"{safe_file_name(summary.vendor_name)}-report.pdf"
+        path = choose_save_file(self, "Export PDF report", str(suggested), "PDF (*.pdf)")
         if not path:
             return
         from duediligence.services.reports import export_report_pdf
 
         self._run_with_progress(
             "Building the report…",
-            lambda: export_report_pdf(self.store, tab.assessment_id, path),
+            lambda: export_report_pdf(self.store, summary.id, path),
             lambda _: self.statusBar().showMessage(f"Saved the report to {path}", 8000),
         )
 
     def print_report(self) -> None:
-        """Printing goes through the system PDF viewer: we build the report
-        and hand it over, so what is printed is exactly the PDF we file."""
-        tab = self.current_tab()
-        if not tab:
+        """Printing goes through the system PDF viewer: the report is built
+        and handed over, so what is printed is exactly the PDF we file."""
+        summary = self._flushed_summary()
+        if not summary:
             return
-        tab.editor.flush()
-        import tempfile
-
         from duediligence.services.reports import export_report_pdf
 
-        path = str(Path(tempfile.mkdtemp(prefix="duediligence-print-")) / f"assessment-{tab.assessment_id}.pdf")
+        folder = Path(tempfile.mkdtemp(prefix="duediligence-print-"))
+        path = folder / f"{safe_file_name(summary.vendor_name)}-report.pdf"
+
+        def opened(_: object) -> None:
+            open_in_system_viewer(path)
+            self.statusBar().showMessage("The report is open in your PDF viewer: print it from there.", 10000)
+
         self._run_with_progress(
-            "Preparing the report for printing…",
-            lambda: export_report_pdf(self.store, tab.assessment_id, path),
-            lambda _: QDesktopServices.openUrl(QUrl.fromLocalFile(path)),
+            "Preparing the report for printing…", lambda: export_report_pdf(self.store, summary.id, path), opened,
         )
 
     def finalise_and_sign(self) -> None:
@@ -524,18 +627,27 @@ class MainWindow(QMainWindow):
         if not tab or tab.editor.read_only:
             return
         tab.editor.flush()
-        missing = list(tab.editor.score.completeness.missing)
-        default_out = str(Path.home() / f"{tab.summary.vendor_name}-assessment-{tab.assessment_id}-signed.pdf")
-        dialog = SignDialog(self.preferences.identity_path, default_out, missing, self)
+        questions = tab.editor.questionnaire.questions_by_id
+        missing = [questions[qid].text for qid in tab.editor.score.completeness.missing]
+        default_out = default_folder() / f"{safe_file_name(tab.summary.vendor_name)}-assessment-{tab.assessment_id}-signed.pdf"
+        knockouts = [flag.message for flag in tab.editor.score.knockouts]
+        dialog = SignDialog(self.preferences.identity_path, str(default_out), missing, self, knockouts)
         if dialog.exec() != SignDialog.DialogCode.Accepted:
             return
         value = dialog.value()
         from duediligence.services.reports import finalise_and_sign
 
+        # No edits while the report is built: the signed PDF must show what is stored.
+        tab.editor.set_read_only(True)
+
         def done(_: object) -> None:
             self._reopen(tab.assessment_id)
             self.statusBar().showMessage(f"Finalised and signed: {value.out_path}", 10000)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(value.out_path))
+            open_in_system_viewer(value.out_path)
+
+        def failed(_: BaseException) -> None:
+            if self.tabs.indexOf(tab) >= 0:
+                tab.editor.set_read_only(False)
 
         self._run_with_progress(
             "Finalising and signing…",
@@ -545,30 +657,26 @@ class MainWindow(QMainWindow):
                 reason=value.reason, location=value.location, allow_incomplete=True,
             ),
             done,
+            failed,
         )
 
     def verify_report(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Verify a signed report", "", "PDF (*.pdf);;All files (*)")
+            path = choose_open_file(self, "Verify a signed report", "PDF (*.pdf);;All files (*)")
         if not path:
             return
-        from duediligence.report.verify import verify_report
+        from duediligence.report.verify import quiet_validator_logs, verify_report
 
-        def show(result) -> None:
-            headline = (
-                "The report is intact and its signature is valid."
-                if result.ok
-                else "The report does NOT verify: do not rely on it."
-            )
-            show_text_result(self, "Verification", headline, "\n".join(result.lines()), result.ok)
-
-        self._run_with_progress("Checking the signature…", lambda: verify_report(path), show)
+        quiet_validator_logs()
+        self._run_with_progress(
+            "Checking the signature…", lambda: verify_report(path), lambda result: VerificationDialog(result, self).exec(),
+        )
 
     # -- settings and window state
 
     def edit_settings(self) -> None:
         prefs = self.preferences
-        dialog = SettingsDialog(prefs.assessor, prefs.organisation, prefs.identity_path, self.data_dir, self)
+        dialog = SettingsDialog(prefs.assessor, prefs.organisation, prefs.identity_path, self.data_dir, self.store, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.preferences = Preferences(
                 dialog.assessor.text().strip(), dialog.organisation.text().strip(), dialog.identity.text().strip()

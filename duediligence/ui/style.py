@@ -10,6 +10,7 @@ from duediligence.questionnaire.model import Questionnaire
 
 TIER_PALETTE = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a")
 SEVERITY_COLOURS = {"info": "#1565c0", "warning": "#ef6c00", "knockout": "#c62828"}
+SEVERITY_LABELS = {"info": "Note", "warning": "Warning", "knockout": "Knock-out"}
 UNSCORED_COLOUR = "#757575"
 
 
