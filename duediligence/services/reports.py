@@ -33,6 +33,7 @@ from duediligence.services.transfer import answers_document
 from duediligence.storage.files import fsync_dir
 from duediligence.storage.models import Signature
 from duediligence.storage.records import SignatureRecord
+from duediligence.storage.repository import write_target
 from duediligence.storage.store import Store
 
 
@@ -90,6 +91,12 @@ def export_report_pdf(
     return Path(out_path)
 
 
+def audit_head(store: Store, assessment_id: int) -> str:
+    """The hash of the assessment's newest audit event: it changes with every write."""
+    with store.read() as session:
+        return write_target(session, assessment_id).head.hash
+
+
 def finalise_and_sign(
     store: Store,
     assessment_id: int,
@@ -109,6 +116,9 @@ def finalise_and_sign(
     from duediligence.report.signing import SignatureOptions
 
     identity = load_identity(identity_path, passphrase)  # a wrong passphrase stops here
+    # The audit chain's head names the exact content the PDF is built from;
+    # read before the view, so any change after it is caught below.
+    signed_head = audit_head(store, assessment_id)
     view = open_assessment(store, assessment_id)
     if view.summary.status == "final":
         raise WorkflowError(f"assessment {assessment_id} is already final; export its report instead")
@@ -132,8 +142,11 @@ def finalise_and_sign(
         store.blobs.add_stream(BytesIO(pdf), f"the signed report of assessment {assessment_id}", report_sha256)
         certificate = identity.certificate
         with edit(store, assessment_id, who) as change:
-            if change.score().completeness.missing and not allow_incomplete:
-                raise WorkflowError(f"assessment {assessment_id} changed while signing; finalise it again")
+            if change.target.head.hash != signed_head:
+                raise WorkflowError(
+                    f"assessment {assessment_id} was changed while its report was being signed "
+                    "(in another window or by another program); nothing was finalised. Finalise it again."
+                )
             change_status(change, "final", ("draft", "in_review"))
             change.columns["finalised_at"] = change.now
             # The row must be final before the signature row goes in (a
