@@ -13,4 +13,5 @@ test: setup
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	.venv/bin/python -m benchmarks
+	@.venv/bin/python -c "import matplotlib" 2>/dev/null || .venv/bin/python -m pip install -q -e ".[test,bench]"
+	.venv/bin/python -m benchmarks $(ARGS)

@@ -37,11 +37,12 @@ from tests.storage.old_store import build_first_revision_store, dump
 REPO = Path(__file__).resolve().parents[2]
 SERVER = Path(__file__).with_name("crash_server.py")
 #: Runs per mode. Workers that edit do so for ever, so every run is a kill;
-#: finalising and migrating end, so a few runs finish first (counted apart):
-#: at least 40 + 25 + 20 + 15 = 100 kills.
+#: finalising and migrating end, so a few runs finish before the kill: those
+#: modes run until MIN_KILLS real kills (at most MAX_RUNS runs), so the total
+#: is at least 40 + 25 + 20 + 15 = 100 kills whatever the timing.
 KILLS = {"answers": 40, "evidence": 25, "finalise": 25, "migrate": 20}
-#: Kills required where a run can finish before the kill.
 MIN_KILLS = {"finalise": 20, "migrate": 15}
+MAX_RUNS = 60
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="the workers are forked")]
 
@@ -201,7 +202,9 @@ def test_finalise_and_sign_is_all_or_nothing_under_sigkill(server: Server, signe
     rng = random.Random(63)
     outcomes = {"done": 0, "not done": 0}
     kills = 0
-    for run in range(KILLS["finalise"]):
+    for run in range(MAX_RUNS):
+        if run >= KILLS["finalise"] and kills >= MIN_KILLS["finalise"]:
+            break
         log, pdf = tmp_path / f"finalise-{run}.log", tmp_path / f"report-{run}.pdf"
         pid = server.start("finalise", data_dir, log, pdf, jane.p12, jane.passphrase_file)
         kills += server.kill_after(pid, log, rng.uniform(0.0, duration * 1.1))
@@ -270,7 +273,9 @@ def test_a_migration_killed_anywhere_loses_nothing(server: Server, tmp_path: Pat
     rng = random.Random(64)
     seen = set()
     kills = 0
-    for run in range(KILLS["migrate"]):
+    for run in range(MAX_RUNS):
+        if run >= KILLS["migrate"] and kills >= MIN_KILLS["migrate"]:
+            break
         data_dir, log = fresh(f"data-{run}"), tmp_path / f"migrate-{run}.log"
         pid = server.start("migrate", data_dir, log)
         kills += server.kill_after(pid, log, rng.uniform(0.0, duration * 1.1))
