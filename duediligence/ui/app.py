@@ -65,6 +65,49 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
+def read_only_notice(directory: Path) -> str:
+    from duediligence import services
+
+    holder = services.lock_holder(directory)
+    who = f" (process {holder.pid} on {holder.host}, since {holder.since})" if holder and holder.pid else ""
+    return (
+        f"Another duediligence window is already working on {directory}{who}.\n\n"
+        "This window opens read-only: you can look at assessments and export reports, "
+        "but not change anything. Close the other window to edit here."
+    )
+
+
+def open_store_or_offer_backup(directory: Path):
+    """Open the store; if its file is unusable and a backup exists, offer to
+    restore the newest one (the damaged file is kept beside it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from duediligence import services
+    from duediligence.errors import DueDiligenceError
+
+    try:
+        return services.open_store(directory)
+    except DueDiligenceError as exc:
+        backup = getattr(exc, "newest_backup", None)
+        if backup is None:
+            QMessageBox.critical(None, "duediligence cannot open its database", str(exc))
+            return None
+        answer = QMessageBox.question(
+            None,
+            "duediligence cannot open its database",
+            f"{exc}\n\nRestore the newest backup, taken {backup.taken_at:%Y-%m-%d %H:%M} ({backup.reason})? "
+            "The damaged file is kept as a copy.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            services.restore_store(backup.path, data_dir=directory, force=True)
+            return services.open_store(directory)
+        except DueDiligenceError as again:
+            QMessageBox.critical(None, "duediligence cannot restore the backup", str(again))
+            return None
+
+
 #: For the packaged app's smoke test: log "main window shown" once the
 #: window is up, then quit cleanly after this many milliseconds.
 SMOKE_QUIT_ENV = "DUEDILIGENCE_SMOKE_QUIT_AFTER_MS"
@@ -107,17 +150,22 @@ def run(data_dir: str | None = None) -> int:
     log.info("starting duediligence %s with data dir %s", __version__, directory)
     from duediligence import services
 
-    try:
-        store = services.open_store(directory)
-    except DueDiligenceError as exc:
-        QMessageBox.critical(None, "duediligence cannot open its database", str(exc))
+    store = open_store_or_offer_backup(directory)
+    if store is None:
         return 1
+    # One writer per data dir: a second window opens read-only, with a notice,
+    # so two windows never interleave their edits silently.
+    lock = services.acquire_writer_lock(directory)
+    if lock is None:
+        QMessageBox.information(None, "duediligence is already open", read_only_notice(directory))
     from duediligence.ui.main_window import MainWindow
 
-    window = MainWindow(store, directory)
+    window = MainWindow(store, directory, read_only=lock is None)
     window.show()
     schedule_smoke_quit(app)
     try:
         return app.exec()
     finally:
         store.close()
+        if lock is not None:
+            lock.release()

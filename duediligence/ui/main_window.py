@@ -117,7 +117,7 @@ class ServicesBackend:
 class AssessmentTab(QWidget):
     """An open assessment: the editor, bound to the store."""
 
-    def __init__(self, store: Store, assessment_id: int, parent: QWidget | None = None):
+    def __init__(self, store: Store, assessment_id: int, parent: QWidget | None = None, *, window_read_only: bool = False):
         super().__init__(parent)
         self.store = store
         self.assessment_id = assessment_id
@@ -125,8 +125,14 @@ class AssessmentTab(QWidget):
         self.summary = view.summary
         self.editor = AssessmentEditor(
             view.questionnaire, view.answers, view.comments, ServicesBackend(store, assessment_id),
-            read_only=not view.summary.editable, today=view.as_of,
+            read_only=window_read_only or not view.summary.editable, today=view.as_of,
         )
+        if window_read_only and view.summary.editable:
+            self.editor.banner_text.setText(
+                "<b>Read-only: another duediligence window is working on this data.</b> "
+                "Close it to edit here."
+            )
+            self.editor.new_revision_button.setVisible(False)
         if view.summary.superseded_by is not None:
             self.editor.banner_text.setText(
                 f"<b>This assessment was replaced by a newer revision (#{view.summary.superseded_by}).</b> "
@@ -181,12 +187,14 @@ class QuestionSetsView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, data_dir: Path, parent: QWidget | None = None):
+    def __init__(self, store: Store, data_dir: Path, parent: QWidget | None = None, *, read_only: bool = False):
         super().__init__(parent)
         self.store = store
         self.data_dir = data_dir
+        #: Another instance holds the data dir's writer lock: look, don't touch.
+        self.read_only = read_only
         self.preferences = Preferences.load(data_dir)
-        self.setWindowTitle("duediligence")
+        self.setWindowTitle("duediligence (read-only)" if read_only else "duediligence")
         self.setWindowIcon(app_icon())
         self.undo_group = QUndoGroup(self)
         self._stale = False  # an edit since the dashboard was last loaded
@@ -340,7 +348,11 @@ class MainWindow(QMainWindow):
         editable = bool(tab and not tab.editor.read_only)
         self.review_action.setEnabled(editable and tab.summary.status == "draft")  # type: ignore[union-attr]
         self.finalise_action.setEnabled(editable)
-        self.revision_action.setEnabled(bool(summary and summary.status == "final" and summary.superseded_by is None))
+        self.revision_action.setEnabled(
+            not self.read_only and bool(summary and summary.status == "final" and summary.superseded_by is None)
+        )
+        for action in (self.new_action, self.load_set_action, self.import_action):
+            action.setEnabled(not self.read_only)
         for action in (self.export_json_action, self.export_pdf_action, self.print_action):
             action.setEnabled(summary is not None)
         self.close_tab_action.setEnabled(tab is not None)
@@ -348,6 +360,14 @@ class MainWindow(QMainWindow):
     def _show_save_status(self) -> None:
         tab = self.current_tab()
         self.saved_label.setText(tab.editor.save_status() if tab else "")
+
+    def _refused_read_only(self) -> bool:
+        if self.read_only:
+            self.show_error(
+                "This window is read-only: another duediligence window is working on the same data. "
+                "Close it, then restart duediligence to make changes."
+            )
+        return self.read_only
 
     def show_error(self, message: str, title: str = "duediligence") -> None:
         QMessageBox.warning(self, title, message)
@@ -361,7 +381,7 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
                 return
         try:
-            tab = AssessmentTab(self.store, assessment_id)
+            tab = AssessmentTab(self.store, assessment_id, window_read_only=self.read_only)
         except DueDiligenceError as exc:
             self.show_error(str(exc))
             return
@@ -398,6 +418,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Not saved: {message}", 8000)
 
     def new_assessment(self) -> None:
+        if self._refused_read_only():
+            return
         sets = services.list_questionnaires(self.store)
         choices = [SetChoice(f"{r.questionnaire_id}@{r.version}", f"{r.title} ({r.version})") for r in sets]
         vendors = sorted({s.vendor_name for s in services.list_assessments(self.store)}, key=str.casefold)
@@ -420,7 +442,7 @@ class MainWindow(QMainWindow):
 
     def move_to_review(self) -> None:
         tab = self.current_tab()
-        if not tab:
+        if not tab or tab.editor.read_only:
             return
         tab.editor.flush()
         try:
@@ -431,6 +453,8 @@ class MainWindow(QMainWindow):
         self._reopen(tab.assessment_id)
 
     def new_revision(self) -> None:
+        if self._refused_read_only():
+            return
         assessment_id = self.selected_assessment_id()
         if assessment_id is None:
             return
@@ -463,6 +487,8 @@ class MainWindow(QMainWindow):
     # -- question sets
 
     def load_question_set(self, path: str | None = None) -> None:
+        if self._refused_read_only():
+            return
         if not path:
             path = choose_open_file(self, "Load question set", "Question sets (*.json);;All files (*)")
         if not path:
@@ -523,6 +549,8 @@ class MainWindow(QMainWindow):
     # -- import / export
 
     def import_answers(self) -> None:
+        if self._refused_read_only():
+            return
         path = choose_open_file(self, "Import answers", "Answers (*.json);;All files (*)")
         if not path:
             return
