@@ -381,16 +381,7 @@ class AssessmentEditor(QWidget):
         except DueDiligenceError as exc:
             self._report_failure(question_id, str(exc))
             return False
-        if value is None:
-            self.answers.pop(question_id, None)
-        else:
-            self.answers[question_id] = value
-        card = self.card(question_id)
-        if card:
-            card.set_answer(value)
-            card.show_problems([])
-        self._mark_saved()
-        self.refresh()
+        self._show_stored_value(question_id, value)
         return True
 
     def edit_comment(self, question_id: str, text: str) -> None:
@@ -411,7 +402,7 @@ class AssessmentEditor(QWidget):
             except DueDiligenceError as exc:
                 problems.append(str(exc))
                 continue
-            self._evidence_changed(question_id, value)
+            self._show_stored_value(question_id, value)
         if problems:
             self._report_failure(question_id, "\n".join(problems))
 
@@ -421,9 +412,10 @@ class AssessmentEditor(QWidget):
         except DueDiligenceError as exc:
             self._report_failure(question_id, str(exc))
             return
-        self._evidence_changed(question_id, value)
+        self._show_stored_value(question_id, value)
 
-    def _evidence_changed(self, question_id: str, value: object) -> None:
+    def _show_stored_value(self, question_id: str, value: object) -> None:
+        """The store accepted ``value``: show it everywhere, rescore."""
         if is_unanswered(value):
             self.answers.pop(question_id, None)
         else:
