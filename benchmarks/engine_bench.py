@@ -6,12 +6,14 @@ of the same file. Run: ``python -m benchmarks.engine_bench``.
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import sys
 import tempfile
 import time
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import generate_answers, generate_questionnaire
@@ -22,32 +24,53 @@ from duediligence.questionnaire.scoring import score_answers
 SIZES = (200, 2_000, 20_000)
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+ROUNDS = 11
 
 
-def measure(size: int) -> dict[str, float]:
+def interleaved_medians(jobs: dict[tuple[int, str], Callable[[], object]], rounds: int = ROUNDS) -> dict[tuple[int, str], float]:
+    """Median wall time of each job, measured in interleaved rounds (every
+    job once per round), so that drift of the shared machine (frequency,
+    other load, cache warmth) hits all sizes alike instead of whichever
+    size happened to run during it. Each run starts after a full
+    collection, as ``timeit`` keeps the collector out of its timings."""
+    times: dict[tuple[int, str], list[float]] = {key: [] for key in jobs}
+    for _ in range(rounds):
+        for key, job in jobs.items():
+            gc.collect()
+            start = time.perf_counter()
+            job()
+            times[key].append(time.perf_counter() - start)
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
+def prepare(size: int) -> tuple[bytes, dict[str, Callable[[], object]]]:
     document = generate_questionnaire(size)
     data = json.dumps(document, indent=1).encode()
-    repeat = 5 if size >= 20_000 else 15
-    load_questionnaire_bytes(data)  # warm caches (compiled meta-schema)
-    t_json = median_time(lambda: json.loads(data), repeat)
-    t_load = median_time(lambda: load_questionnaire_bytes(data), repeat)
-    questionnaire = load_questionnaire_bytes(data)
+    questionnaire = load_questionnaire_bytes(data)  # also warms the compiled meta-schema
     answers = answers_from_json(questionnaire, generate_answers(document)).answers
     today = date(2026, 11, 26)
-    t_score = median_time(lambda: score_answers(questionnaire, answers, today), repeat)
-    return {"questions": size, "bytes": len(data), "json_loads_s": t_json, "load_validate_s": t_load,
-            "ratio_to_json_loads": t_load / t_json, "score_s": t_score}
+    return data, {
+        "json": lambda: json.loads(data),
+        "load": lambda: load_questionnaire_bytes(data),
+        "score": lambda: score_answers(questionnaire, answers, today),
+    }
+
+
+def measure_all(sizes: tuple[int, ...] = SIZES) -> list[dict[str, float]]:
+    prepared = {size: prepare(size) for size in sizes}
+    jobs = {(size, name): job for size, (_, named) in prepared.items() for name, job in named.items()}
+    medians = interleaved_medians(jobs)
+    return [
+        {"questions": size, "bytes": len(prepared[size][0]), "json_loads_s": medians[(size, "json")],
+         "load_validate_s": medians[(size, "load")],
+         "ratio_to_json_loads": medians[(size, "load")] / medians[(size, "json")],
+         "score_s": medians[(size, "score")]}
+        for size in sizes
+    ]
 
 
 def main() -> int:
-    rows = [measure(size) for size in SIZES]
+    rows = measure_all()
     by_size = {row["questions"]: row for row in rows}
     print(f"{'questions':>9} {'bytes':>11} {'json.loads':>11} {'load+valid':>11} {'ratio':>6} "
           f"{'us/question':>11} {'score':>9} {'us/question':>11}")
