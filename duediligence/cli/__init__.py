@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,7 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def start_gui(args: argparse.Namespace) -> int:
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public accessor
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return list(action.choices)
+    return []
+
+
+def start_gui(args: argparse.Namespace, open_path: str | None = None) -> int:
     """Start the desktop app; imported lazily so the CLI never loads Qt."""
     try:
         app = importlib.import_module("duediligence.ui.app")
@@ -57,7 +65,21 @@ def start_gui(args: argparse.Namespace) -> int:
             raise
         build_parser().print_help()
         return 0
-    return int(app.run(data_dir=args.data_dir))
+    return int(app.run(data_dir=args.data_dir, open_path=open_path))
+
+
+def file_to_open(argv: list[str], commands: set[str]) -> str | None:
+    """``duediligence FILE.json`` (what a desktop's "Open with" runs):
+    the last argument, when it is an existing file and not a command."""
+    if not argv or argv[-1].startswith("-") or argv[-1] in commands:
+        return None
+    candidate = argv[-1]
+    if not os.path.isfile(candidate):
+        return None
+    rest = argv[:-1]
+    if any(arg in commands for arg in rest):
+        return None
+    return candidate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    opening = file_to_open(arguments, set(_command_names(parser)))
+    if opening is not None:
+        return start_gui(parser.parse_args(arguments[:-1]), opening)
+    args = parser.parse_args(arguments)
     if args.command is None:
         return start_gui(args)
     try:

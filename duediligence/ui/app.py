@@ -128,7 +128,9 @@ def schedule_smoke_quit(app) -> None:
     QTimer.singleShot(0, shown)
 
 
-def run(data_dir: str | None = None) -> int:
+def run(data_dir: str | None = None, open_path: str | None = None) -> int:
+    """Start the app; ``open_path`` is a question set to load once the
+    window is up (``duediligence FILE.json``, the desktop's "Open with")."""
     problem = startup_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -162,6 +164,13 @@ def run(data_dir: str | None = None) -> int:
 
     window = MainWindow(store, directory, read_only=lock is None)
     window.show()
+    if open_path:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: window.load_question_set(open_path))
+    from duediligence.ui.file_open import FileOpenForwarder
+
+    app.installEventFilter(FileOpenForwarder(window))
     schedule_smoke_quit(app)
     try:
         return app.exec()

@@ -59,12 +59,12 @@ Type: filesandordirs; Name: "{app}\_internal"
 Name: "{autoprograms}\duediligence"; Filename: "{app}\duediligence.exe"
 Name: "{autodesktop}\duediligence"; Filename: "{app}\duediligence.exe"; Tasks: desktopicon
 
-; "Open with" for .json question sets, once `duediligence FILE.json` opens
-; the file in the window (not yet: see README.md). Then uncomment:
-;[Registry]
-;Root: HKA; Subkey: "Software\Classes\Applications\duediligence.exe\shell\open\command"; ValueType: string; ValueData: """{app}\duediligence.exe"" ""%1"""; Flags: uninsdeletekey
-;Root: HKA; Subkey: "Software\Classes\Applications\duediligence.exe\SupportedTypes"; ValueType: string; ValueName: ".json"; ValueData: ""; Flags: uninsdeletekey
-;Root: HKA; Subkey: "Software\Classes\.json\OpenWithList\duediligence.exe"; ValueType: none; Flags: uninsdeletekey
+; "Open with" for .json question sets: `duediligence FILE.json` opens the
+; window and loads the file.
+[Registry]
+Root: HKA; Subkey: "Software\Classes\Applications\duediligence.exe\shell\open\command"; ValueType: string; ValueData: """{app}\duediligence.exe"" ""%1"""; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\duediligence.exe\SupportedTypes"; ValueType: string; ValueName: ".json"; ValueData: ""; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\.json\OpenWithList\duediligence.exe"; ValueType: none; Flags: uninsdeletekey
 
 [Run]
 Filename: "{app}\duediligence.exe"; Description: "{cm:LaunchProgram,duediligence}"; Flags: nowait postinstall skipifsilent

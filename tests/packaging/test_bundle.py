@@ -201,7 +201,7 @@ def test_install_desktop_integration(bundle: Path, clean_env: dict[str, str], tm
     installed = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     desktop = (share / "applications" / "duediligence.desktop").read_text()
-    assert f"Exec={bundle.resolve() / 'duediligence'}\n" in desktop
+    assert f"Exec={bundle.resolve() / 'duediligence'} %f\n" in desktop
     assert "Icon=duediligence\n" in desktop
     for size in (16, 32, 48, 128, 256, 512):
         assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "duediligence.png").is_file()

@@ -49,11 +49,11 @@ def test_desktop_entry() -> None:
     entry = desktop_entry()
     assert entry["Type"] == "Application" and entry["Terminal"] == "false"
     # install-desktop-integration replaces these two with the bundle's path.
-    assert entry["Exec"] == "duediligence" and entry["TryExec"] == "duediligence"
+    assert entry["Exec"] == "duediligence %f" and entry["TryExec"] == "duediligence"
     assert entry["Icon"] == "duediligence"
     assert (ICONS / f"{entry['Icon']}.svg").is_file()
-    # No MimeType until `duediligence FILE.json` opens the file in the window.
-    assert "MimeType" not in entry and "%" not in entry["Exec"]
+    # "Open with": `duediligence FILE.json` loads the question set in the window.
+    assert entry["MimeType"] == "application/json;"
 
 
 @pytest.mark.parametrize(
