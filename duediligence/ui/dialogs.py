@@ -63,6 +63,15 @@ class ErrorLabel(QLabel):
         self.setVisible(bool(text))
 
 
+def action_buttons(dialog: QDialog, ok_text: str, on_ok) -> QDialogButtonBox:
+    """OK (renamed to what it does) and Cancel, wired to ``on_ok`` and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def error_label() -> QLabel:
     return ErrorLabel()
 
@@ -142,10 +151,7 @@ class NewAssessmentDialog(QDialog):
         form.addRow("&Assessor:", self.assessor)
         form.addRow("O&rganisation:", self.organisation)
         self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = action_buttons(self, "Create", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -310,10 +316,7 @@ class SignDialog(QDialog):
         layout.addWidget(note)
         self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Finalise and sign")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = action_buttons(self, "Finalise and sign", self._accept)
         layout.addWidget(buttons)
         (self.passphrase if identity_path else self.identity).setFocus()
 
@@ -375,10 +378,7 @@ class CreateIdentityDialog(QDialog):
         self.error = error_label()
         note = QLabel("The passphrase protects the key; it is never stored. At least 8 characters.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
-        buttons.accepted.connect(self._create)
-        buttons.rejected.connect(self.reject)
+        buttons = action_buttons(self, "Create", self._create)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -22,8 +22,6 @@ Modes:
 from __future__ import annotations
 
 import os
-import sys
-import traceback
 from pathlib import Path
 
 from duediligence import services
@@ -32,6 +30,7 @@ from duediligence.report.identity import read_passphrase_file
 from duediligence.services.reports import finalise_and_sign
 from duediligence.storage import migrate  # noqa: F401 - imported before the fork: part of opening
 from tests.conftest import EXAMPLE_ANSWERS, EXAMPLE_SET
+from tests.fork_server import serve
 from tests.storage.sets import number, question_set, source_of
 
 QUESTIONS = [f"q{i}" for i in range(10)]
@@ -92,25 +91,10 @@ def migrate_store(data_dir: str, say) -> None:  # type: ignore[no-untyped-def]
 MODES = {"answers": answers, "evidence": evidence, "finalise": finalise, "migrate": migrate_store}
 
 
-def serve() -> None:
-    for line in sys.stdin:
-        command, *args = line.split()
-        if command == "run":
-            mode, data_dir, log_path, *extra = args
-            pid = os.fork()
-            if pid == 0:
-                log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-                try:
-                    MODES[mode](data_dir, lambda text: os.write(log, (text + "\n").encode()), *extra)
-                except BaseException:
-                    os.write(log, ("error\n" + traceback.format_exc()).encode())
-                finally:
-                    os._exit(0)
-            print(f"child {pid}", flush=True)
-        elif command == "reap":
-            _, status = os.waitpid(int(args[0]), 0)
-            print(f"reaped {status}", flush=True)
+def run_mode(args: list[str], say) -> None:
+    mode, data_dir, _log_path, *extra = args
+    MODES[mode](data_dir, say, *extra)
 
 
 if __name__ == "__main__":
-    serve()
+    serve(run_mode, log_argument=2)

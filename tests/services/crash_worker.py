@@ -15,27 +15,23 @@ itself, like a freshly started app.
 
 from __future__ import annotations
 
-import os
-import sys
-import traceback
 
 from duediligence import services
 from duediligence.questionnaire import Vendor
+from tests.fork_server import serve
 from tests.storage.sets import number, question_set, source_of
 
 QUESTIONS = [f"q{i}" for i in range(10)]
 CRASH_SET = question_set(*(number(qid, max=10**9) for qid in QUESTIONS), set_id="crash-test")
 
 
-def write_answers(data_dir: str, first: int, log: int) -> None:
-    def say(line: str) -> None:
-        os.write(log, (line + "\n").encode())
-
+def write_answers(args: list[str], say) -> None:
+    data_dir, first, _log_path = args
     store = services.open_store(data_dir)
     existing = services.list_assessments(store)
     assessment_id = existing[0].id if existing else services.create_assessment(store, source_of(CRASH_SET), Vendor("Crash"))
     say(f"ready {assessment_id}")
-    value = first
+    value = int(first)
     while True:
         question_id = QUESTIONS[value % len(QUESTIONS)]
         services.set_answer(store, assessment_id, question_id, value, who="crash-worker")
@@ -43,25 +39,5 @@ def write_answers(data_dir: str, first: int, log: int) -> None:
         value += 1
 
 
-def serve() -> None:
-    for line in sys.stdin:
-        command, *args = line.split()
-        if command == "run":
-            data_dir, first, log_path = args
-            pid = os.fork()
-            if pid == 0:
-                log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-                try:
-                    write_answers(data_dir, int(first), log)
-                except BaseException:
-                    os.write(log, traceback.format_exc().encode())
-                finally:
-                    os._exit(1)
-            print(f"child {pid}", flush=True)
-        elif command == "reap":
-            _, status = os.waitpid(int(args[0]), 0)
-            print(f"reaped {status}", flush=True)
-
-
 if __name__ == "__main__":
-    serve()
+    serve(write_answers, log_argument=2)
